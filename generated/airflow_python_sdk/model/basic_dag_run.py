@@ -1,0 +1,25 @@
+"""A DAG run created by a dataset event."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass
+
+from . import DateTime
+from .dag_state import DagState
+
+
+@dataclass(config=ConfigDict(extra="allow"))
+class BasicDAGRun:
+    """A DAG run created by a dataset event."""
+
+    dag_id: Optional[str] = None
+    dag_run_id: Optional[str] = None
+    logical_date: Optional[DateTime] = None
+    start_date: Optional[DateTime] = None
+    end_date: Optional[DateTime] = None
+    data_interval_start: Optional[DateTime] = None
+    data_interval_end: Optional[DateTime] = None
+    state: Optional[DagState] = None

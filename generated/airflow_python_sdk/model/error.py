@@ -1,0 +1,23 @@
+"""Problem details (RFC 7807) as the server sends them; `detail` may be null."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass
+
+
+@dataclass(config=ConfigDict(extra="allow"))
+class Error:
+    """Problem details (RFC 7807) as the server sends them; `detail` may be null."""
+
+    type: str
+
+    """A URL of the error's documentation, or `about:blank`."""
+    title: str
+
+    status: int
+
+    detail: Optional[str] = None
+    instance: Optional[str] = None
