@@ -22,6 +22,7 @@ _EXCEPTIONS = (
     "ConflictException",
     "TooManyRequestsException",
     "ServiceException",
+    "WaitTimeoutError",
 )
 
 _EXPORTS = {
@@ -78,6 +79,7 @@ if TYPE_CHECKING:
     from .exceptions import ServiceException as ServiceException
     from .exceptions import TooManyRequestsException as TooManyRequestsException
     from .exceptions import UnauthorizedException as UnauthorizedException
+    from .exceptions import WaitTimeoutError as WaitTimeoutError
     from .model.basic_dag_run import BasicDAGRun as BasicDAGRun
     from .model.clear_dag_run import ClearDagRun as ClearDagRun
     from .model.clear_dag_run_result import ClearDagRunResult as ClearDagRunResult

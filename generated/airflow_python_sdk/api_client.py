@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import enum
 import functools
@@ -31,6 +30,7 @@ import urllib3
 from . import __version__
 from .configuration import Configuration
 from .exceptions import ApiDecodeError, exception_class
+from .paging import Pages
 from .transport import RETRY_STATUSES, RetryPolicy, Transport
 
 if sys.version_info >= (3, 10):
@@ -42,33 +42,106 @@ if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
 T = TypeVar("T")
+Item = TypeVar("Item")
+M = TypeVar("M")
+R = TypeVar("R", bound="Request[Any]")
 P = ParamSpec("P")
 _IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 
 
-@dataclasses.dataclass(frozen=True)
 class Request(Generic[T]):
-    """What an operation sends, and the model (`"module:Class"`) its answer decodes into."""
+    """What an operation sends, and the model (`"module:Class"`) its answer decodes into.
 
-    method: str
-    path: str
-    path_params: Mapping[str, str] = dataclasses.field(default_factory=dict)
-    query: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-    body: Any = None
-    returns: Optional[str] = None
-    idempotent: bool = False
-    recover_conflict: Optional[Callable[[], ApiResponse[T]]] = None
-    """After a retried request meets 409 (the first attempt did land), fetch the result."""
+    `recover_conflict`, when set, fetches the result after a retried request meets 409: the
+    first attempt did land.
+    """
+
+    __slots__ = (
+        "method",
+        "path",
+        "path_params",
+        "query",
+        "body",
+        "returns",
+        "idempotent",
+        "recover_conflict",
+        "paging",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        path_params: Optional[Mapping[str, str]] = None,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        returns: Optional[str] = None,
+        idempotent: bool = False,
+        recover_conflict: Optional[Callable[[], ApiResponse[T]]] = None,
+        paging: Optional[Paging] = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.path_params = path_params or {}
+        self.query = query or {}
+        self.body = body
+        self.returns = returns
+        self.idempotent = idempotent
+        self.recover_conflict = recover_conflict
+        self.paging = paging
+
+    def replace(self: R, **changes: Any) -> R:
+        """A copy with some parts changed."""
+        copy = object.__new__(type(self))
+        for name in Request.__slots__:
+            setattr(copy, name, changes[name] if name in changes else getattr(self, name))
+        return copy
 
 
-@dataclasses.dataclass(frozen=True)
+class Paging:
+    """Where a paged answer keeps its items and total, and which argument is the offset."""
+
+    __slots__ = ("items", "total", "offset")
+
+    def __init__(self, items: str, total: str, offset: str) -> None:
+        self.items = items
+        self.total = total
+        self.offset = offset
+
+
+class PagedRequest(Request[T], Generic[T, Item]):
+    """A request for one page of a list of `Item`s; `paging` says how to ask for the next."""
+
+    __slots__ = ()
+    paging: Paging
+
+    def offset(self) -> int:
+        """The offset this request asks for."""
+        if self.paging.offset in self.query:
+            return int(self.query[self.paging.offset] or 0)
+        return int(getattr(self.body, self.paging.offset, None) or 0)
+
+    def at_offset(self, offset: int) -> PagedRequest[T, Item]:
+        """The same request for the page starting at `offset` (in the query or the body)."""
+        if self.paging.offset in self.query:
+            return self.replace(query={**self.query, self.paging.offset: offset})
+        body = with_fields(self.body, **{self.paging.offset: offset})
+        return self.replace(body=body)
+
+
 class ApiResponse(Generic[T]):
     """A whole answer: status, headers, the decoded data and the raw body."""
 
-    status: int
-    headers: Mapping[str, str]
-    data: T
-    raw_data: bytes
+    __slots__ = ("status", "headers", "data", "raw_data")
+
+    def __init__(self, status: int, headers: Mapping[str, str], data: T, raw_data: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.data = data
+        self.raw_data = raw_data
+
+    def __repr__(self) -> str:
+        return f"ApiResponse(status={self.status}, data={self.data!r})"
 
 
 class ApiClient:
@@ -123,8 +196,7 @@ class ApiClient:
         For example `client.with_options(read_timeout=5, retries=0)`; connection-pool and TLS
         settings stay those of this client.
         """
-        config = dataclasses.replace(self.configuration, **changes)
-        return ApiClient(config, transport=self._transport)
+        return ApiClient(self.configuration.replace(**changes), transport=self._transport)
 
     def send(self, request: Request[T]) -> ApiResponse[T]:
         """Send a request and decode its answer; errors raise an `ApiException` subclass."""
@@ -217,6 +289,44 @@ class BoundOperation(Generic[P, T]):
         return self.client.send(self.build(*args, **kwargs))
 
 
+class paged_operation(Generic[Api, P, T, Item]):  # noqa: N801 - used as a decorator
+    """An `operation` over a paged list: `.paginate(...)` also iterates over every item."""
+
+    def __init__(self, build: Callable[Concatenate[Api, P], PagedRequest[T, Item]]) -> None:
+        self.build = build
+        self.__doc__ = build.__doc__
+
+    @overload
+    def __get__(
+        self, api: None, owner: Optional[type] = None
+    ) -> paged_operation[Api, P, T, Item]: ...
+
+    @overload
+    def __get__(
+        self, api: Api, owner: Optional[type] = None
+    ) -> BoundPagedOperation[P, T, Item]: ...
+
+    def __get__(
+        self, api: Optional[Api], owner: Optional[type] = None
+    ) -> Union[paged_operation[Api, P, T, Item], BoundPagedOperation[P, T, Item]]:
+        if api is None:
+            return self
+        return BoundPagedOperation(functools.partial(self.build, api), api.api_client)
+
+
+class BoundPagedOperation(BoundOperation[P, T], Generic[P, T, Item]):
+    """A paged operation of one API object."""
+
+    build: Callable[P, PagedRequest[T, Item]]
+
+    def paginate(self, *args: P.args, **kwargs: P.kwargs) -> Pages[Item]:
+        """Every item of every page matching the arguments, fetched lazily as you iterate.
+
+        The arguments are the operation's; its limit (if given) is the page size.
+        """
+        return Pages(self.client, self.build(*args, **kwargs))
+
+
 def build_path(template: str, params: Mapping[str, str]) -> str:
     """Fill a path template, percent-encoding each parameter with nothing left safe."""
     encoded = {}
@@ -263,13 +373,21 @@ def query_value(name: str, value: Any) -> str:
 
 def encode_body(body: Any) -> bytes:
     """JSON of a request model: only the fields that are set, never read-only ones or nulls."""
-    if not dataclasses.is_dataclass(body) or isinstance(body, type):
+    fields = getattr(type(body), "__dataclass_fields__", None)
+    if fields is None or isinstance(body, type):
         raise TypeError(f"a request body must be a model instance, got {type(body).__name__}")
-    unknown = set(vars(body)) - {field.name for field in dataclasses.fields(body)}
+    unknown = set(vars(body)) - set(fields)
     if unknown:
         raise ValueError(f"{type(body).__name__} has no field(s) {', '.join(sorted(unknown))}")
     read_only: FrozenSet[str] = getattr(type(body), "read_only_fields", frozenset())
     return _adapter(type(body)).dump_json(body, exclude_none=True, exclude=set(read_only))
+
+
+def with_fields(model: M, **changes: Any) -> M:
+    """A copy of a model with some fields changed, validated again."""
+    import dataclasses  # loaded with pydantic by now; importing it up front would slow imports
+
+    return dataclasses.replace(model, **changes)  # type: ignore[type-var]
 
 
 def decode(returns: Optional[str], response: Any, method: str, url: str) -> Any:
@@ -297,11 +415,17 @@ def _model(module: str, name: str) -> Any:
     return getattr(import_module(f".model.{module}", __package__), name)
 
 
-@functools.lru_cache(maxsize=None)
-def _adapter(model: Any) -> TypeAdapter[Any]:
-    from pydantic import TypeAdapter
+_ADAPTERS: Dict[Any, TypeAdapter[Any]] = {}
 
-    return TypeAdapter(model)
+
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    """The cached pydantic TypeAdapter of a model; pydantic is imported on first use."""
+    adapter = _ADAPTERS.get(model)
+    if adapter is None:
+        from pydantic import TypeAdapter
+
+        adapter = _ADAPTERS[model] = TypeAdapter(model)
+    return adapter
 
 
 def _first_error(error: ValueError) -> str:

@@ -87,6 +87,15 @@ class ServiceException(ApiException):
     """5xx: the server failed."""
 
 
+class WaitTimeoutError(TimeoutError):
+    """A wait ended before the awaited state; `last` is the last answer seen."""
+
+    def __init__(self, message: str, *, last: Any, last_state: Any) -> None:
+        super().__init__(message)
+        self.last = last
+        self.last_state = last_state
+
+
 _BY_STATUS: Dict[int, Type[ApiException]] = {
     400: BadRequestException,
     401: UnauthorizedException,

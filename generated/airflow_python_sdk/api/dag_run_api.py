@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, List, Optional
 
-from ..api_client import ApiClient, Request, operation
+from ..api_client import (
+    ApiClient,
+    PagedRequest,
+    Paging,
+    Request,
+    operation,
+    paged_operation,
+    with_fields,
+)
+from ..waiting import wait_until
 
 if TYPE_CHECKING:
     import datetime
@@ -80,7 +90,27 @@ class DAGRunApi:
             returns="dag_run:DAGRun",
         )
 
-    @operation
+    def wait_for_dag_run(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        *,
+        timeout: float = 3600.0,
+        poll_interval: float = 5.0,
+    ) -> DAGRun:
+        """Poll `get_dag_run` until `state` is `success` or `failed`; return that answer.
+
+        Raises `WaitTimeoutError`, carrying the last answer seen, after `timeout` seconds.
+        """
+        return wait_until(
+            lambda: self.get_dag_run(dag_id, dag_run_id),
+            "state",
+            ["success", "failed"],
+            timeout=timeout,
+            poll_interval=poll_interval,
+        )
+
+    @paged_operation
     def get_dag_runs(
         self,
         dag_id: str,
@@ -97,13 +127,13 @@ class DAGRunApi:
         state: Optional[List[str]] = None,
         order_by: Optional[str] = None,
         fields: Optional[List[str]] = None,
-    ) -> Request[DAGRunCollection]:
+    ) -> PagedRequest[DAGRunCollection, DAGRun]:
         """List DAG runs.
 
         This endpoint allows specifying `~` as the dag_id to retrieve DAG runs for all DAGs.
         A DAG that does not exist gives an empty list.
         """
-        return Request(
+        return PagedRequest(
             "GET",
             "/dags/{dag_id}/dagRuns",
             path_params={"dag_id": dag_id},
@@ -123,24 +153,26 @@ class DAGRunApi:
                 "fields": fields,
             },
             returns="dag_run_collection:DAGRunCollection",
+            paging=Paging(items="dag_runs", total="total_entries", offset="offset"),
         )
 
-    @operation
+    @paged_operation
     def get_dag_runs_batch(
         self,
         list_dag_runs_form: ListDagRunsForm,
-    ) -> Request[DAGRunCollection]:
+    ) -> PagedRequest[DAGRunCollection, DAGRun]:
         """List DAG runs (batch).
 
         This endpoint is a POST to allow filtering across a large number of DAG IDs, where as a GET
         it would run in to maximum HTTP request URL length limit. It only reads.
         """
-        return Request(
+        return PagedRequest(
             "POST",
             "/dags/~/dagRuns/list",
             body=list_dag_runs_form,
             returns="dag_run_collection:DAGRunCollection",
             idempotent=True,
+            paging=Paging(items="dag_runs", total="total_entries", offset="page_offset"),
         )
 
     @operation
@@ -183,6 +215,32 @@ class DAGRunApi:
             recover_conflict=lambda: self.get_dag_run.raw(dag_id, str(dag_run.dag_run_id)),
         )
 
+    def trigger_dag_run_and_wait(
+        self,
+        dag_id: str,
+        dag_run: DAGRun,
+        *,
+        timeout: float = 3600.0,
+        poll_interval: float = 5.0,
+    ) -> DAGRun:
+        """`post_dag_run`, then `wait_for_dag_run` on the result: return it once finished.
+
+        Raises `WaitTimeoutError`, carrying the last answer seen, after `timeout` seconds.
+        """
+        result = self.post_dag_run(dag_id, dag_run)
+        return self.wait_for_dag_run(
+            dag_id, str(result.dag_run_id), timeout=timeout, poll_interval=poll_interval
+        )
+
+    def create_dag_run(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        dag_run: DAGRun,
+    ) -> DAGRun:
+        """`post_dag_run` with the body's `dag_run_id` set (the earlier client's spelling)."""
+        return self.post_dag_run(dag_id, with_fields(dag_run, dag_run_id=dag_run_id))
+
     @operation
     def set_dag_run_note(
         self,
@@ -219,3 +277,33 @@ class DAGRunApi:
             returns="dag_run:DAGRun",
             idempotent=True,
         )
+
+    def update_dag_run(
+        self,
+        dag_id: str,
+        dag_run_id: str,
+        dag_run: DAGRun,
+        update_mask: Optional[List[str]] = None,
+    ) -> DAGRun:
+        """Update `state` and `note` of a run (the earlier client's spelling).
+
+        `update_mask` names the fields to update; by default, those set in `dag_run`. Each field
+        goes through its own endpoint, one request each; every field is checked before the first.
+        """
+        from ..model.set_dag_run_note import SetDagRunNote
+        from ..model.update_dag_run_state import UpdateDagRunState
+
+        build = {
+            "state": lambda value: functools.partial(
+                self.update_dag_run_state, dag_id, dag_run_id, UpdateDagRunState(state=value)
+            ),
+            "note": lambda value: functools.partial(
+                self.set_dag_run_note, dag_id, dag_run_id, SetDagRunNote(note=value)
+            ),
+        }
+        names = update_mask or [name for name in build if getattr(dag_run, name) is not None]
+        unknown = sorted(set(names) - set(build))
+        if unknown or not names:
+            raise ValueError(f"only {', '.join(build)} can be updated, got {names or 'nothing'}")
+        calls = [build[name](getattr(dag_run, name)) for name in names]
+        return [call() for call in calls][-1]
