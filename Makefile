@@ -33,7 +33,7 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict generated/airflow_python_sdk
 
 demo: $(STAMP)
-	PYTHONPATH=tests $(BIN)/python -m mock_airflow.demo
+	PYTHONPATH=tests $(BIN)/python tests/demo.py
 
 mock: $(STAMP)
 	PYTHONPATH=tests $(BIN)/python -m mock_airflow --port $(PORT)

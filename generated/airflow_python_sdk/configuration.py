@@ -41,7 +41,7 @@ class Configuration:
 
     def __init__(
         self,
-        host: str = "/api/v1",
+        host: str = "http://localhost/api/v1",
         username: Optional[str] = None,
         password: Optional[str] = None,
         access_token: Optional[TokenSource] = None,
