@@ -28,6 +28,23 @@ check-generated: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The same suite with urllib3 1.26 (the SDK supports 1.26 and 2.x), in its own virtualenv.
+U1 := .venv-urllib3-1
+$(U1)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(U1)
+	$(U1)/bin/pip install --quiet -e '.[test]' 'urllib3>=1.26,<2'
+	touch $@
+
+test-urllib3-1: $(U1)/.installed
+	$(U1)/bin/python -m pytest -q
+
+# The same suite against a real Airflow 2.11.2 that tests/airflow/server.py installs and starts on
+# 127.0.0.1 (and stops, whatever the outcome).
+test-airflow: $(STAMP)
+	url=$$($(PYTHON) tests/airflow/server.py start) && \
+	trap '$(PYTHON) tests/airflow/server.py stop' EXIT && \
+	$(BIN)/python -m pytest -q --target=airflow --airflow-url="$$url"
+
 lint: $(STAMP)
 	$(BIN)/ruff check generated tests
 	$(BIN)/mypy --strict generated/airflow_python_sdk

@@ -1,0 +1,133 @@
+"""The spec is valid OpenAPI, and the package is cheap to import, vendorable and complete."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+from openapi_spec_validator import validate
+from openapi_spec_validator.readers import read_from_filename
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "generated" / "airflow_python_sdk"
+SEED_OPERATIONS = {"get_dag_runs", "post_dag_run", "get_dag_runs_batch", "get_dag_run"}
+SEED_OPERATIONS |= {"delete_dag_run", "update_dag_run_state", "clear_dag_run"}
+SEED_OPERATIONS |= {"set_dag_run_note", "get_upstream_dataset_events"}
+
+
+def run_python(code: str, *args: str, cwd: Path = ROOT) -> str:
+    """Run code in a fresh interpreter; return its stdout (fails the test on an error)."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_spec_is_valid_openapi_with_every_operation() -> None:
+    spec, _ = read_from_filename(str(ROOT / "openapi.yaml"))
+    validate(spec)
+    operations = {
+        operation["operationId"]
+        for path in spec["paths"].values()
+        for method, operation in path.items()
+        if method != "parameters"
+    }
+    assert operations == SEED_OPERATIONS
+
+
+def test_importing_the_package_loads_nothing_else() -> None:
+    loaded = run_python(
+        """
+        import sys
+        import airflow_python_sdk
+        print(sorted(m.split(".")[0] for m in sys.modules if m.startswith(("pydantic", "urllib3"))))
+        """
+    )
+    assert loaded.strip() == "[]"
+
+
+def test_importing_the_api_loads_neither_pydantic_nor_models() -> None:
+    loaded = run_python(
+        """
+        import sys
+        from airflow_python_sdk import ApiClient, Configuration, DAGRunApi
+        print(sorted(m for m in sys.modules if m.startswith("pydantic") or ".model." in m))
+        """
+    )
+    assert loaded.strip() == "[]"
+
+
+def test_models_import_lazily_from_the_package_and_by_module() -> None:
+    names = run_python(
+        """
+        import airflow_python_sdk
+        from airflow_python_sdk.model.dag_run import DAGRun
+        from airflow_python_sdk.model.dag_state import DagState
+        assert airflow_python_sdk.DAGRun is DAGRun
+        run = DAGRun(dag_run_id="r", state=DagState("success"))
+        print(run.dag_run_id, run.state.value, DagState("brand_new").value)
+        """
+    )
+    assert names.split() == ["r", "success", "brand_new"]
+
+
+@pytest.mark.mock_only
+def test_vendored_copy_works_without_the_real_package(tmp_path: Path, mock) -> None:
+    vendor = tmp_path / "myservice" / "_vendor"
+    shutil.copytree(PACKAGE, vendor / "dagruns")
+    for folder in (tmp_path / "myservice", vendor):
+        (folder / "__init__.py").write_text("")
+    printed = run_python(
+        """
+        import sys
+
+        class NoRealPackage:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] == "airflow_python_sdk":
+                    raise ImportError("the real package must not be used")
+
+        sys.meta_path.insert(0, NoRealPackage())
+        from myservice._vendor.dagruns import ApiClient, Configuration, DAGRunApi
+        from myservice._vendor.dagruns.model.dag_run import DAGRun
+
+        config = Configuration(host=sys.argv[1], username="admin", password="admin")
+        with ApiClient(config) as client:
+            api = DAGRunApi(client)
+            created = api.post_dag_run("example_sdk_dag", DAGRun(dag_run_id="vendored"))
+            fetched = api.get_dag_run("example_sdk_dag", "vendored")
+            pages = list(api.get_dag_runs.paginate("example_sdk_dag"))
+        print(created.dag_run_id, fetched.state, [run.dag_run_id for run in pages])
+        print(sorted({m.split(".")[0] for m in sys.modules if "dagruns" in m or "airflow" in m}))
+        """,
+        mock.url,
+        cwd=tmp_path,
+    )
+    first, second = printed.splitlines()
+    assert first == "vendored queued ['vendored']"
+    assert second == "['myservice']"
+    assert [r.method for r in mock.requests] == ["POST", "GET", "GET"]
+
+
+def test_wheel_ships_the_package_with_py_typed(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), "."],
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+    )
+    (wheel,) = tmp_path.glob("airflow_python_sdk-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "airflow_python_sdk/py.typed" in names
+    assert "airflow_python_sdk/model/dag_run.py" in names
+    assert "airflow_python_sdk/api/dag_run_api.py" in names
+    assert not any(name.startswith(("tests/", "test/")) for name in names)
