@@ -22,7 +22,7 @@ generate: $(STAMP)
 check-generated: $(STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	OPENAPI_GENERATOR=$(BIN)/openapi-generator-cli RUFF=$(BIN)/ruff scripts/generate.sh "$$tmp/generated" && \
-	if diff -ru generated "$$tmp/generated"; then echo "generated/ is up to date"; \
+	if diff -ru -x __pycache__ -x '*.egg-info' generated "$$tmp/generated"; then echo "generated/ is up to date"; \
 	else echo "generated/ is stale: run 'make generate' and commit the result" >&2; exit 1; fi
 
 test: $(STAMP)
