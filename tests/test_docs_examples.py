@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from examples import run_example, runnable_examples
 
 EXAMPLES = runnable_examples()

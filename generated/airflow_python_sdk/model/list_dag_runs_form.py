@@ -19,7 +19,7 @@ class ListDagRunsForm:
     page_offset: Optional[int] = None
     """The number of items to skip before starting to collect the result set."""
     page_limit: Optional[int] = 100
-    """The numbers of items to return (at most 100)."""
+    """The numbers of items to return (Airflow 2.11 does not clamp it here)."""
     dag_ids: Optional[List[str]] = None
     """Return only runs of these DAGs (unknown ids are ignored)."""
     states: Optional[List[str]] = None
