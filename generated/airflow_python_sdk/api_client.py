@@ -26,6 +26,7 @@ from typing import (
 from urllib.parse import quote
 
 import urllib3
+from urllib3.exceptions import ConnectTimeoutError
 
 from . import __version__
 from .configuration import Configuration
@@ -53,7 +54,8 @@ class Request(Generic[T]):
     """What an operation sends, and the model (`"module:Class"`) its answer decodes into.
 
     `recover_conflict`, when set, fetches the result after a retried request meets 409: the
-    first attempt did land.
+    first attempt did land. Likewise a retried DELETE that meets 404 after an attempt that may
+    have landed has done its work, and succeeds.
     """
 
     __slots__ = (
@@ -213,8 +215,15 @@ class ApiClient:
             timeout=self._timeout,
             retries=self._retries_for(request),
         )
-        if response.status == 409 and request.recover_conflict and _was_retried(response):
+        if (
+            response.status == 409
+            and request.recover_conflict
+            and _may_have_landed_before(response)
+        ):
             return request.recover_conflict()
+        if response.status == 404 and request.method == "DELETE" and request.returns is None:
+            if _may_have_landed_before(response):  # an earlier attempt deleted it: done
+                return ApiResponse(204, response.headers, None, b"")  # type: ignore[arg-type]
         if not 200 <= response.status < 300:
             raise exception_class(response.status)(
                 response.status,
@@ -437,5 +446,17 @@ def _first_error(error: ValueError) -> str:
     return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 
-def _was_retried(response: Any) -> bool:
-    return bool(response.retries is not None and response.retries.history)
+def _may_have_landed_before(response: Any) -> bool:
+    """True if an earlier attempt of this call may have been processed by the server.
+
+    That is when its connection broke after the request went out, or a gateway answered 502 or
+    504 (the server behind it may have acted). A connection that could not be made, a 429 or a
+    503 means the server did not act, so a 409 after those is a genuine conflict.
+    """
+    history = getattr(response.retries, "history", None) or ()
+    for attempt in history:
+        if attempt.error is not None and not isinstance(attempt.error, ConnectTimeoutError):
+            return True  # NewConnectionError is a ConnectTimeoutError: never sent either
+        if attempt.status in (502, 504):
+            return True
+    return False

@@ -1,21 +1,42 @@
-"""Configuration: where the server is, how to authenticate, and how patient to be."""
+"""Configuration: where the server is, how to authenticate, and how patient to be.
+
+Safe by default:
+- Timeouts are always on: 10 s to connect, 60 s for each read of the answer.
+- Requests that are safe to repeat are retried (up to 3 times, within 120 s in all); see
+  `Configuration` for which failures, and `retries=0` to switch it off.
+- TLS certificates are verified (against the system's CAs, or `ssl_ca_cert`).
+- Secrets (`password`, `access_token`) never appear in `repr()`/`str()`; a host URL written
+  with `user:password@` has them moved into `username`/`password`, so the URL that errors and
+  logs show carries none. Credentials that cannot go in an HTTP header (line breaks, control
+  characters, a `:` in a Basic user name) are refused with a ValueError that does not quote them.
+"""
 
 from __future__ import annotations
 
 import base64
 import os
-from typing import Any, Callable, Mapping, Optional, Union
+import re
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 TokenSource = Union[str, Callable[[], str]]
 """A bearer token, or a function returning a fresh one for each request."""
+
+_FORBIDDEN_IN_HEADER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Configuration:
     """Settings of an `ApiClient`. Secrets never appear in `repr()` or `str()`.
 
-    Retries apply to requests that are safe to repeat: connection errors, 429, 502, 503 and 504,
-    with exponential backoff and jitter, honouring `Retry-After`, at most `retries` times and
-    `retry_max_time` seconds in all. `retries=0` switches them off.
+    Retries apply to requests that are safe to repeat (GET, DELETE, the state and note PATCHes,
+    the batch list POST, and `post_dag_run` when the caller chose the `dag_run_id`): on
+    connection errors (the connection could not be made, or broke before a whole answer came),
+    429, 502, 503 and 504, with exponential backoff and jitter, honouring `Retry-After`, at most
+    `retries` times and `retry_max_time` seconds in all. A read timeout is not retried: a server
+    that is slow to answer is usually busy, and repeating the call only adds to its load and to
+    the caller's wait. A request that is not safe to repeat (`post_dag_run` without a run id,
+    `clear_dag_run`) is retried only when its connection could not be made, so the server never
+    saw it. `retries=0` switches every retry off.
 
     Args:
         host: The API's base URL, ending in `/api/v1`.
@@ -23,21 +44,44 @@ class Configuration:
         password: Password for HTTP Basic authentication.
         access_token: Bearer token, or a function returning a fresh one for each request;
             takes precedence over Basic.
-        connect_timeout: Seconds to wait for a connection.
-        read_timeout: Seconds to wait for each read of the answer.
-        retries: How many times a safe request is repeated at most.
-        backoff_factor: First wait between attempts in seconds; doubles each time, with jitter.
-        backoff_max: Longest wait between two attempts, unless `Retry-After` asks for more.
-        retry_max_time: No retry starts once this many seconds have passed since the first
-            attempt.
-        verify_ssl: Verify the server's TLS certificate.
+        connect_timeout: Seconds to wait for a connection (default 10).
+        read_timeout: Seconds to wait for each read of the answer (default 60).
+        retries: How many times a safe request is repeated at most (default 3; 0: never).
+        backoff_factor: First wait between attempts in seconds (default 0.5); doubles each
+            time, each wait drawn between half and all of it (jitter).
+        backoff_max: Longest wait between two attempts (default 30), unless `Retry-After` asks
+            for more.
+        retry_max_time: No retry starts once this many seconds would have passed since the
+            first attempt (default 120): a `Retry-After` beyond it ends the call with the answer.
+        verify_ssl: Verify the server's TLS certificate (default True).
         ssl_ca_cert: Path of a CA bundle to verify the server with.
         cert_file: Path of a client certificate for mutual TLS.
         key_file: Path of the client certificate's private key.
-        pool_size: Most connections kept open to the server; more concurrent calls wait.
+        pool_size: Most connections kept open to the server (default 10); more concurrent calls
+            wait for one to be free.
+
+    Settings can be changed with `replace(**changes)` (a copy) or, for one call,
+    `ApiClient.with_options(...)` / `DAGRunApi.with_options(...)` (timeouts, retries, auth; the
+    pool and TLS settings are those of the client whose connections are shared).
     """
 
-    _SECRETS = ("password", "access_token")
+    SECRETS: Tuple[str, ...] = ("password", "access_token")
+
+    host: str
+    username: Optional[str]
+    password: Optional[str]
+    access_token: Optional[TokenSource]
+    connect_timeout: float
+    read_timeout: float
+    retries: int
+    backoff_factor: float
+    backoff_max: float
+    retry_max_time: float
+    verify_ssl: bool
+    ssl_ca_cert: Optional[str]
+    cert_file: Optional[str]
+    key_file: Optional[str]
+    pool_size: int
 
     def __init__(
         self,
@@ -58,9 +102,9 @@ class Configuration:
         key_file: Optional[str] = None,
         pool_size: int = 10,
     ) -> None:
-        self.host = host
         self.username = username
         self.password = password
+        self.host = host  # after the credentials: a user:password@ in it fills in those unset
         self.access_token = access_token
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
@@ -74,42 +118,138 @@ class Configuration:
         self.key_file = key_file
         self.pool_size = pool_size
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "host":
+            value = self._take_credentials(value)
+        elif name in _POSITIVE:
+            _check_number(name, value, minimum=0.0, exclusive=True)
+        elif name in _NON_NEGATIVE:
+            _check_number(name, value, minimum=0.0, exclusive=False)
+        elif name in ("retries", "pool_size"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+            if value < (1 if name == "pool_size" else 0):
+                raise ValueError(f"{name} must be at least {1 if name == 'pool_size' else 0}")
+        super().__setattr__(name, value)
+
+    def _take_credentials(self, host: Any) -> str:
+        """The host without `user:password@`; those fill in `username`/`password` when unset."""
+        if not isinstance(host, str):
+            raise TypeError(f"host must be a str, got {type(host).__name__}")
+        parts = urlsplit(host)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("host must be an http:// or https:// URL, e.g. http://host/api/v1")
+        if "@" not in parts.netloc:
+            return host
+        userinfo, _, netloc = parts.netloc.rpartition("@")
+        user, has_password, password = userinfo.partition(":")
+        if getattr(self, "username", None) is None and user:
+            super().__setattr__("username", unquote(user))
+        if getattr(self, "password", None) is None and has_password:
+            super().__setattr__("password", unquote(password))
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    def settings(self) -> Dict[str, Any]:
+        """Every setting by name (secrets included: do not log this)."""
+        return {name: getattr(self, name) for name in _SETTINGS}
+
     def __repr__(self) -> str:
         shown = (
-            f"{name}={'<redacted>' if name in self._SECRETS else repr(value)}"
-            for name, value in vars(self).items()
+            f"{name}={'<redacted>' if name in self.SECRETS else repr(value)}"
+            for name, value in self.settings().items()
             if value is not None
         )
         return f"Configuration({', '.join(shown)})"
 
+    __str__ = __repr__
+
     def replace(self, **changes: Any) -> Configuration:
-        """A copy with some settings changed."""
-        unknown = set(changes) - set(vars(self))
+        """A copy with some settings changed (each checked as when set)."""
+        unknown = set(changes) - set(_SETTINGS)
         if unknown:
             raise TypeError(f"Configuration has no setting(s) {', '.join(sorted(unknown))}")
         copy = Configuration.__new__(Configuration)
-        copy.__dict__.update(vars(self), **changes)
+        copy.__dict__.update(vars(self))
+        for name, value in changes.items():
+            setattr(copy, name, value)
         return copy
 
     @classmethod
-    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> Configuration:
-        """Read AIRFLOW_API_URL, AIRFLOW_USERNAME, AIRFLOW_PASSWORD and AIRFLOW_API_TOKEN."""
+    def from_env(
+        cls, environ: Optional[Mapping[str, str]] = None, **settings: Any
+    ) -> Configuration:
+        """Read AIRFLOW_API_URL, AIRFLOW_USERNAME, AIRFLOW_PASSWORD and AIRFLOW_API_TOKEN.
+
+        Empty variables count as unset; `settings` (any `Configuration` argument) are applied
+        on top, e.g. `Configuration.from_env(read_timeout=5)`.
+        """
         env = os.environ if environ is None else environ
-        config = cls(
-            username=env.get("AIRFLOW_USERNAME"),
-            password=env.get("AIRFLOW_PASSWORD"),
-            access_token=env.get("AIRFLOW_API_TOKEN"),
-        )
-        if env.get("AIRFLOW_API_URL"):
-            config.host = env["AIRFLOW_API_URL"]
-        return config
+        found: Dict[str, Any] = {}
+        for variable, name in (
+            ("AIRFLOW_API_URL", "host"),
+            ("AIRFLOW_USERNAME", "username"),
+            ("AIRFLOW_PASSWORD", "password"),
+            ("AIRFLOW_API_TOKEN", "access_token"),
+        ):
+            value = env.get(variable)
+            if value:
+                found[name] = value
+        return cls(**{**found, **settings})
 
     def auth_header(self) -> Optional[str]:
-        """The Authorization header value for the next request, if any."""
+        """The Authorization header value for the next request, if any.
+
+        A callable `access_token` is called each time, so it can hand out fresh tokens.
+        """
         if self.access_token is not None:
             token = self.access_token() if callable(self.access_token) else self.access_token
+            if not isinstance(token, str) or not token:
+                raise TypeError("access_token must be (or return) a non-empty str")
+            _check_header_safe("access_token", token)
+            if not token.isascii():
+                raise ValueError("access_token must be ASCII (an RFC 6750 bearer token)")
             return f"Bearer {token}"
         if self.username is not None:
-            pair = f"{self.username}:{self.password or ''}".encode()
+            _check_header_safe("username", self.username)
+            if ":" in self.username:
+                raise ValueError("username must not contain ':' (HTTP Basic cannot send it)")
+            password = self.password or ""
+            _check_header_safe("password", password)
+            pair = f"{self.username}:{password}".encode()
             return "Basic " + base64.b64encode(pair).decode("ascii")
         return None
+
+
+_SETTINGS = (
+    "host",
+    "username",
+    "password",
+    "access_token",
+    "connect_timeout",
+    "read_timeout",
+    "retries",
+    "backoff_factor",
+    "backoff_max",
+    "retry_max_time",
+    "verify_ssl",
+    "ssl_ca_cert",
+    "cert_file",
+    "key_file",
+    "pool_size",
+)
+_POSITIVE = ("connect_timeout", "read_timeout")
+_NON_NEGATIVE = ("backoff_factor", "backoff_max", "retry_max_time")
+
+
+def _check_number(name: str, value: Any, *, minimum: float, exclusive: bool) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, got {type(value).__name__}")
+    if value != value or (value <= minimum if exclusive else value < minimum):
+        relation = "more than" if exclusive else "at least"
+        raise ValueError(f"{name} must be {relation} {minimum:g} seconds, got {value!r}")
+
+
+def _check_header_safe(name: str, value: str) -> None:
+    """Refuse what would break (or be refused in) the header, without quoting the secret."""
+    if _FORBIDDEN_IN_HEADER.search(value):
+        raise ValueError(f"{name} contains a line break or control character")

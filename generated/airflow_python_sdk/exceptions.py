@@ -1,19 +1,55 @@
-"""Errors: one class per kind of failure, all subclasses of `ApiException`."""
+"""Errors: one class per kind of failure, all subclasses of `ApiException`.
+
+    ApiException                      status, reason, title, detail, type, body, method, url
+    ├── BadRequestException           400
+    ├── UnauthorizedException         401
+    ├── ForbiddenException            403 (a stock Airflow's answer to missing credentials too)
+    ├── NotFoundException             404
+    ├── ConflictException             409
+    ├── TooManyRequestsException      429 (`retry_after` says how long the server asked to wait)
+    ├── ServiceException              5xx
+    ├── ApiDecodeError                a 2xx whose body is not what the API promises
+    └── ApiConnectionError            no (whole) answer: refused, reset, cut, TLS failure
+        └── ApiTimeoutError           no answer within the connect or read timeout
+
+Design:
+- `title`, `detail` and `type` are parsed from the server's problem details
+  (`application/problem+json`, or any JSON object); when the answer is not JSON (Airflow's HTML
+  "Ooops!" page, a proxy's page) `excerpt` holds its text, tags stripped, cut to 200 characters.
+  `body` keeps the raw bytes.
+- `str(error)` is one line saying what went wrong and where: status, method and URL, then the
+  server's words (each part flattened to one line and cut), e.g.
+  `404 NOT FOUND: GET http://host/api/v1/dags/d/dagRuns/r: DAGRun not found: DAGRun with ...`.
+- No secret can be in it: the SDK never puts a request header in an error, and a URL's
+  `user:password@` part is removed from `url` and from the message.
+- Errors pickle (e.g. across multiprocessing) with all their fields.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, Mapping, Optional, Type
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Dict, Mapping, Optional, Tuple, Type
+from urllib.parse import urlsplit, urlunsplit
 
 _BODY_EXCERPT = 200
+_PART_MAX = 300
 
 
 class ApiException(Exception):
     """An API call failed. Carries the status, the problem details and the request.
 
-    `title`, `detail` and `type` come from the server's problem details when it sent them
-    (`detail` may be None); `body` is the raw answer, for anything else.
+    Attributes:
+        status: The HTTP status, or None when no answer came.
+        reason: The status's reason phrase, or what went wrong when no answer came.
+        title, detail, type: The server's problem details when it sent them (each may be None).
+        excerpt: The answer's text, tags stripped and cut, when it had no problem details.
+        body: The raw answer.
+        headers: The answer's headers.
+        method, url: The request (the URL without any `user:password@`).
+        retry_after: Seconds the server asked to wait (`Retry-After`), or None.
     """
 
     def __init__(
@@ -31,28 +67,44 @@ class ApiException(Exception):
         self.status = status
         self.reason = reason
         self.method = method
-        self.url = url
-        self.headers: Mapping[str, str] = headers or {}
-        self.body = body
-        problem = _problem_details(self.headers, body)
+        self.url = redact_url(url)
+        self.headers: Mapping[str, str] = headers if headers is not None else {}
+        self.body = body or b""
+        problem = _problem_details(self.headers, self.body)
         self.title: Optional[str] = title or _text(problem.get("title"))
         self.detail: Optional[str] = detail or _text(problem.get("detail"))
         self.type: Optional[str] = _text(problem.get("type"))
+        self.excerpt: Optional[str] = None if problem else (_excerpt(self.body) or None)
+        self.retry_after: Optional[float] = _retry_after(self.headers)
         super().__init__(self._message())
 
     def _message(self) -> str:
         what = " ".join(str(part) for part in (self.status, self.reason) if part is not None)
         where = f"{self.method} {self.url}".strip()
-        said = ": ".join(part for part in (self.title, self.detail) if part) or _excerpt(self.body)
-        return ": ".join(part for part in (what, where, said) if part)
+        said = ": ".join(part for part in (self.title, self.detail) if part) or self.excerpt
+        return ": ".join(_one_line(part) for part in (what, where, said) if part)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (_rebuild, (type(self), self.__dict__.copy()))
+
+
+def _rebuild(cls: Type[ApiException], state: Dict[str, Any]) -> ApiException:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    Exception.__init__(error, error._message())
+    return error
 
 
 class ApiConnectionError(ApiException):
-    """The server could not be reached, or the connection broke before a whole answer came."""
+    """The server could not be reached, or the connection broke before a whole answer came.
+
+    `status` is None and `reason` says what happened (refused, reset, cut short, TLS
+    verification failed). A request that is not safe to repeat may have been processed anyway.
+    """
 
 
 class ApiTimeoutError(ApiConnectionError):
-    """The server did not answer within the timeout."""
+    """The server did not answer within the connect or read timeout."""
 
 
 class ApiDecodeError(ApiException):
@@ -80,11 +132,11 @@ class ConflictException(ApiException):
 
 
 class TooManyRequestsException(ApiException):
-    """429: rate limited; retried by default for safe requests."""
+    """429: rate limited; retried by default for safe requests. See `retry_after`."""
 
 
 class ServiceException(ApiException):
-    """5xx: the server failed."""
+    """5xx: the server (or a proxy in front of it) failed."""
 
 
 class WaitTimeoutError(TimeoutError):
@@ -113,9 +165,22 @@ def exception_class(status: int) -> Type[ApiException]:
     return _BY_STATUS.get(status, ApiException)
 
 
+def redact_url(url: str) -> str:
+    """The URL without the `user:password@` part, if it has one."""
+    if "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 def _problem_details(headers: Mapping[str, str], body: bytes) -> Dict[str, Any]:
-    content_type = headers.get("Content-Type", "")
-    if "json" not in content_type or not body:
+    content_type = headers.get("Content-Type") or headers.get("content-type") or ""
+    if "json" not in content_type.lower() or not body:
         return {}
     try:
         problem = json.loads(body)
@@ -124,11 +189,35 @@ def _problem_details(headers: Mapping[str, str], body: bytes) -> Dict[str, Any]:
     return problem if isinstance(problem, dict) else {}
 
 
+def _retry_after(headers: Mapping[str, str]) -> Optional[float]:
+    return retry_after_seconds(headers.get("Retry-After") or headers.get("retry-after"))
+
+
+def retry_after_seconds(value: Optional[str]) -> Optional[float]:
+    """Seconds a `Retry-After` value asks to wait (a number, or an HTTP date); None if invalid."""
+    value = (value or "").strip()
+    if re.fullmatch(r"\d{1,10}(\.\d{1,6})?", value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
 def _text(value: Any) -> Optional[str]:
     return None if value is None else str(value)
 
 
-def _excerpt(body: bytes) -> str:
-    text = re.sub(r"<[^>]*>", " ", body[: _BODY_EXCERPT * 8].decode("utf-8", "replace"))
+def _one_line(text: str) -> str:
     text = " ".join(text.split())
+    return text if len(text) <= _PART_MAX else text[: _PART_MAX - 3] + "..."
+
+
+def _excerpt(body: bytes) -> str:
+    text = body[: _BODY_EXCERPT * 20].decode("utf-8", "replace")
+    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.DOTALL | re.IGNORECASE)
+    text = " ".join(re.sub(r"<[^>]*>", " ", text).split())
     return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 3] + "..."
