@@ -216,3 +216,28 @@ def test_text_that_is_not_unicode_is_refused(api: DAGRunApi, mock: MockAirflow) 
     with pytest.raises(ValueError):
         api.post_dag_run("example_sdk_dag", DAGRun(conf={"k": object()}))
     assert mock.requests == []
+
+
+# ---------------------------------------------------------------- input the SDK refuses outright
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), -float("inf")])
+def test_non_finite_numbers_in_conf_are_refused_before_sending(
+    mock: MockAirflow, number: float
+) -> None:
+    config = sdk.Configuration(host=mock.url, username="admin", password="admin")
+    with sdk.ApiClient(config) as client:
+        api = DAGRunApi(client)
+        with pytest.raises(ValueError, match="JSON has no such number"):
+            api.post_dag_run("example_sdk_dag", DAGRun(dag_run_id="nan", conf={"x": [number]}))
+    assert mock.requests == []
+
+
+def test_per_call_options_cannot_change_the_pool(mock: MockAirflow) -> None:
+    config = sdk.Configuration(host=mock.url, username="admin", password="admin")
+    with sdk.ApiClient(config) as client:
+        with pytest.raises(ValueError, match="pool_size, verify_ssl cannot change per call"):
+            client.with_options(verify_ssl=False, pool_size=2)
+        faster = DAGRunApi(client).with_options(read_timeout=5.0, retries=0)
+        assert faster.api_client.configuration.read_timeout == 5.0
+        assert faster.get_dag_runs("example_sdk_dag").total_entries == 0

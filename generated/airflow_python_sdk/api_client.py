@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+import json
 import sys
-import time
 from importlib import import_module
 from types import TracebackType
 from typing import (
@@ -21,6 +21,7 @@ from typing import (
     Type,
     TypeVar,
     Union,
+    cast,
     overload,
 )
 from urllib.parse import quote
@@ -170,6 +171,7 @@ class ApiClient:
             status_forcelist=RETRY_STATUSES,
             backoff_factor=config.backoff_factor,
             backoff_cap=config.backoff_max,
+            max_time=config.retry_max_time,
             raise_on_status=False,
             redirect=False,
         )
@@ -195,9 +197,12 @@ class ApiClient:
     def with_options(self, **changes: Any) -> ApiClient:
         """A client sharing this one's connections, with some settings changed.
 
-        For example `client.with_options(read_timeout=5, retries=0)`; connection-pool and TLS
-        settings stay those of this client.
+        For example `client.with_options(read_timeout=5, retries=0)`. The connections' own
+        settings (TLS, pool size) belong to the pool: change them with a new `ApiClient`.
         """
+        pooled = sorted(set(changes) & Transport.SETTINGS)
+        if pooled:
+            raise ValueError(f"{', '.join(pooled)} cannot change per call: make a new ApiClient")
         return ApiClient(self.configuration.replace(**changes), transport=self._transport)
 
     def send(self, request: Request[T]) -> ApiResponse[T]:
@@ -223,7 +228,7 @@ class ApiClient:
             return request.recover_conflict()
         if response.status == 404 and request.method == "DELETE" and request.returns is None:
             if _may_have_landed_before(response):  # an earlier attempt deleted it: done
-                return ApiResponse(204, response.headers, None, b"")  # type: ignore[arg-type]
+                return ApiResponse(204, response.headers, cast(T, None), b"")
         if not 200 <= response.status < 300:
             raise exception_class(response.status)(
                 response.status,
@@ -248,7 +253,7 @@ class ApiClient:
     def _retries_for(self, request: Request[Any]) -> RetryPolicy:
         safe = request.idempotent or request.method in _IDEMPOTENT_METHODS
         policy = self._retry if safe else self._no_replay
-        return policy.new(deadline=time.monotonic() + self.configuration.retry_max_time)
+        return policy
 
 
 class _HasClient(Protocol):
@@ -389,7 +394,13 @@ def encode_body(body: Any) -> bytes:
     if unknown:
         raise ValueError(f"{type(body).__name__} has no field(s) {', '.join(sorted(unknown))}")
     read_only: FrozenSet[str] = getattr(type(body), "read_only_fields", frozenset())
-    return _adapter(type(body)).dump_json(body, exclude_none=True, exclude=set(read_only))
+    encoded = _adapter(type(body)).dump_json(body, exclude_none=True, exclude=set(read_only))
+    json.loads(encoded, parse_constant=_refuse_constant)  # models write NaN/Infinity as such
+    return encoded
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"a request body cannot carry {name}: JSON has no such number")
 
 
 def with_fields(model: M, **changes: Any) -> M:

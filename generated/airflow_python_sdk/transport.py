@@ -54,23 +54,33 @@ class RetryPolicy(urllib3.Retry):
     The n-th wait is `backoff_factor * 2**(n-1)`, capped at `backoff_cap`, times a random
     factor between 0.5 and 1 (so clients that failed together do not retry together); a
     `Retry-After` header (seconds or an HTTP date) replaces it. A retry whose wait would end
-    after `deadline` (a `time.monotonic()` value) is not made: the last answer is returned, or
-    the last error raised. Read timeouts are never retried.
+    more than `max_time` seconds after the first failure is not made: the last answer is
+    returned, or the last error raised. Read timeouts are never retried.
+
+    One policy serves every call (urllib3 copies it on each failure), so a call that succeeds
+    at once costs nothing here.
     """
 
     RETRY_AFTER_STATUS_CODES = frozenset((429, 503))
 
     def __init__(
-        self, *args: Any, backoff_cap: float = 30.0, deadline: Optional[float] = None, **kwargs: Any
+        self,
+        *args: Any,
+        backoff_cap: float = 30.0,
+        max_time: float = 120.0,
+        deadline: Optional[float] = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.backoff_cap = backoff_cap
+        self.max_time = max_time
         self.deadline = deadline
         self.wait = 0.0
 
     def new(self, **kwargs: Any) -> RetryPolicy:
         kwargs.setdefault("backoff_cap", self.backoff_cap)
-        kwargs.setdefault("deadline", self.deadline)
+        kwargs.setdefault("max_time", self.max_time)
+        kwargs.setdefault("deadline", self.deadline or time.monotonic() + self.max_time)
         return super().new(**kwargs)
 
     def increment(
@@ -123,6 +133,9 @@ class RetryPolicy(urllib3.Retry):
 
 class Transport:
     """Sends requests over a shared, thread-safe connection pool."""
+
+    SETTINGS = frozenset(("verify_ssl", "ssl_ca_cert", "cert_file", "key_file", "pool_size"))
+    """The configuration settings the pool is made with."""
 
     def __init__(self, config: Configuration) -> None:
         self._pool = urllib3.PoolManager(

@@ -7,8 +7,15 @@ from typing import Optional
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
+CONFIG = ConfigDict(
+    extra="forbid",
+    validate_assignment=True,
+    ser_json_inf_nan="constants",
+)
+"""Unknown fields are refused; assignments are validated; NaN stays NaN."""
 
-@dataclass(config=ConfigDict(extra="forbid"))
+
+@dataclass(config=CONFIG)
 class ClearDagRun:
     """Whether to only preview the clear (the server's default) or do it."""
 

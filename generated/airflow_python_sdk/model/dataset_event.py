@@ -10,8 +10,15 @@ from pydantic.dataclasses import dataclass
 from . import DateTime
 from .basic_dag_run import BasicDAGRun
 
+CONFIG = ConfigDict(
+    extra="allow",
+    validate_assignment=True,
+    ser_json_inf_nan="constants",
+)
+"""Unknown fields (a newer server's) are kept; assignments are validated; NaN stays NaN."""
 
-@dataclass(config=ConfigDict(extra="allow"))
+
+@dataclass(config=CONFIG)
 class DatasetEvent:
     """A dataset event."""
 

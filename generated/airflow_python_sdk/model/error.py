@@ -7,8 +7,15 @@ from typing import Optional
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
+CONFIG = ConfigDict(
+    extra="allow",
+    validate_assignment=True,
+    ser_json_inf_nan="constants",
+)
+"""Unknown fields (a newer server's) are kept; assignments are validated; NaN stays NaN."""
 
-@dataclass(config=ConfigDict(extra="allow"))
+
+@dataclass(config=CONFIG)
 class Error:
     """Problem details (RFC 7807) as the server sends them; `detail` may be null."""
 

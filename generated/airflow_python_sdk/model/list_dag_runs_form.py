@@ -9,8 +9,15 @@ from pydantic.dataclasses import dataclass
 
 from . import DateTime
 
+CONFIG = ConfigDict(
+    extra="forbid",
+    validate_assignment=True,
+    ser_json_inf_nan="constants",
+)
+"""Unknown fields are refused; assignments are validated; NaN stays NaN."""
 
-@dataclass(config=ConfigDict(extra="forbid"))
+
+@dataclass(config=CONFIG)
 class ListDagRunsForm:
     """Filters and paging of the batch list. Unknown keys are rejected."""
 

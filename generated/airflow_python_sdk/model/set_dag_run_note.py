@@ -5,8 +5,15 @@ from __future__ import annotations
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
+CONFIG = ConfigDict(
+    extra="forbid",
+    validate_assignment=True,
+    ser_json_inf_nan="constants",
+)
+"""Unknown fields are refused; assignments are validated; NaN stays NaN."""
 
-@dataclass(config=ConfigDict(extra="forbid"))
+
+@dataclass(config=CONFIG)
 class SetDagRunNote:
     """The note to set."""
 

@@ -9,8 +9,15 @@ from pydantic.dataclasses import dataclass
 
 from . import DateTime
 
+CONFIG = ConfigDict(
+    extra="allow",
+    validate_assignment=True,
+    ser_json_inf_nan="constants",
+)
+"""Unknown fields (a newer server's) are kept; assignments are validated; NaN stays NaN."""
 
-@dataclass(config=ConfigDict(extra="allow"))
+
+@dataclass(config=CONFIG)
 class TaskInstanceReference:
     """A task instance that a clear would reset."""
 

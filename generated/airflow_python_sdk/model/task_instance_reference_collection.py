@@ -9,8 +9,15 @@ from pydantic.dataclasses import dataclass
 
 from .task_instance_reference import TaskInstanceReference
 
+CONFIG = ConfigDict(
+    extra="allow",
+    validate_assignment=True,
+    ser_json_inf_nan="constants",
+)
+"""Unknown fields (a newer server's) are kept; assignments are validated; NaN stays NaN."""
 
-@dataclass(config=ConfigDict(extra="allow"))
+
+@dataclass(config=CONFIG)
 class TaskInstanceReferenceCollection:
     """The dry-run answer of clear."""
 

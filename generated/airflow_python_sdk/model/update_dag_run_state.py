@@ -7,8 +7,15 @@ from typing import Literal
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
+CONFIG = ConfigDict(
+    extra="forbid",
+    validate_assignment=True,
+    ser_json_inf_nan="constants",
+)
+"""Unknown fields are refused; assignments are validated; NaN stays NaN."""
 
-@dataclass(config=ConfigDict(extra="forbid"))
+
+@dataclass(config=CONFIG)
 class UpdateDagRunState:
     """The state to set."""
 
