@@ -375,7 +375,7 @@ def query_value(name: str, value: Any) -> str:
                 f"{name} must be a timezone-aware datetime, got the naive {value.isoformat()} "
                 "(for UTC pass tzinfo=datetime.timezone.utc)"
             )
-        return value.isoformat()
+        return rfc3339(value)
     if isinstance(value, datetime.date):
         raise ValueError(f"{name} must be a timezone-aware datetime, got the date {value}")
     if isinstance(value, bool):
@@ -383,6 +383,18 @@ def query_value(name: str, value: Any) -> str:
     if isinstance(value, enum.Enum):
         return str(value.value)
     return str(value)
+
+
+def rfc3339(value: datetime.datetime) -> str:
+    """An aware datetime as RFC 3339 text with a `±hh:mm` offset.
+
+    An offset with seconds (zoneinfo's local mean time before ~1940), which RFC 3339 cannot
+    write, is sent as the same instant in UTC.
+    """
+    offset = value.utcoffset()
+    if offset is not None and offset % datetime.timedelta(minutes=1):
+        value = value.astimezone(datetime.timezone.utc)
+    return value.isoformat()
 
 
 def encode_body(body: Any) -> bytes:

@@ -31,7 +31,9 @@ class Pages(Generic[Item]):
 
     def __iter__(self) -> Iterator[Item]:
         offset = self._start()
-        items, total = self._first if self._first is not None else self._fetch(offset)
+        if self._first is None:
+            self._first = self._fetch(offset)
+        items, total = self._first
         while True:
             yield from items
             offset += len(items)

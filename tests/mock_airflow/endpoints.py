@@ -323,7 +323,8 @@ def clear_dag_run(ctx: Context, path: Dict[str, str], query: Query, body: Any) -
     errors = inputs.unknown_fields(body, ["dry_run"])
     if errors:
         raise bad_request(str(errors))
-    tasks = sorted(ctx.store.dags[dag_id].tasks)
+    dag = ctx.store.dags[dag_id]
+    tasks = sorted(dag.tasks) if run.logical_date >= dag.start_date else []
     if body.get("dry_run", True):
         refs = [
             {

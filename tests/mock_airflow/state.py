@@ -53,11 +53,13 @@ def dt(text: str) -> datetime:
 
 @dataclass
 class Dag:
-    """A DAG: its tasks (for clear) and its params ({name: (default, json schema)})."""
+    """A DAG: its tasks (for clear), its params ({name: (default, json schema)}) and its
+    start date (the test DAGs': 2023-01-01; a run before it has no task instances)."""
 
     dag_id: str
     tasks: Tuple[str, ...] = ("start", "end")
     params: Dict[str, Tuple[Any, Dict[str, Any]]] = field(default_factory=dict)
+    start_date: datetime = datetime(2023, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass

@@ -3,10 +3,11 @@
 Importing a model imports pydantic; importing the package does not.
 """
 
-import datetime
 from typing import Annotated
 
 from pydantic import AwareDatetime, PlainSerializer
 
-DateTime = Annotated[AwareDatetime, PlainSerializer(datetime.datetime.isoformat, when_used="json")]
+from ..api_client import rfc3339
+
+DateTime = Annotated[AwareDatetime, PlainSerializer(rfc3339, when_used="json")]
 """A timezone-aware datetime, sent as RFC 3339 with a `±hh:mm` offset."""

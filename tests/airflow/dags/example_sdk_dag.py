@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pendulum
-from airflow import DAG
 from airflow.operators.empty import EmptyOperator
+
+from airflow import DAG
 
 with DAG(
     dag_id="example_sdk_dag",
