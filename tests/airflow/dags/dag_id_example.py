@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pendulum
-from airflow.operators.empty import EmptyOperator
-
 from airflow import DAG
+from airflow.operators.empty import EmptyOperator
 
 with DAG(
     dag_id="dag_id_example",

@@ -7,10 +7,9 @@ run "produced" (transcripts #19 and #65).
 from __future__ import annotations
 
 import pendulum
+from airflow import DAG
 from airflow.datasets import Dataset
 from airflow.operators.empty import EmptyOperator
-
-from airflow import DAG
 
 with DAG(
     dag_id="dataset_producer",

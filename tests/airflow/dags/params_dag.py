@@ -7,10 +7,9 @@ the 400 message quotes it.
 from __future__ import annotations
 
 import pendulum
+from airflow import DAG
 from airflow.models.param import Param
 from airflow.operators.empty import EmptyOperator
-
-from airflow import DAG
 
 with DAG(
     dag_id="params_dag",
