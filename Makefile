@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8080
 
-.PHONY: all generate check-generated test test-urllib3-1 test-airflow lint demo mock bench clean
+.PHONY: all generate check-generated test test-urllib3-1 test-airflow lint demo mock bench bench-quick clean
 
 all: test
 
@@ -36,6 +36,7 @@ $(U1)/.installed: pyproject.toml
 	touch $@
 
 test-urllib3-1: $(U1)/.installed
+	$(U1)/bin/python -c 'import sys, urllib3; sys.exit(not urllib3.__version__.startswith("1.26"))'
 	$(U1)/bin/python -m pytest -q
 
 # The same suite against a real Airflow 2.11.2 that tests/airflow/server.py installs and starts on
@@ -54,6 +55,14 @@ demo: $(STAMP)
 
 mock: $(STAMP)
 	PYTHONPATH=tests $(BIN)/python -m mock_airflow --port $(PORT)
+
+# Speed and memory against raw urllib3 and the other clients, in one interleaved run (~7 min);
+# writes benchmarks/RESULTS.md. bench-quick is a one-minute look.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/run.py --quick
 
 clean:
 	rm -rf $(VENV) .venv-* build *.egg-info

@@ -1,0 +1,298 @@
+"""The contestants, each run by run.py with the python of its own virtualenv.
+
+    floor    raw urllib3 PoolManager + json.loads into dicts (json.dumps for the POST body)
+    sdk      our SDK, airflow_python_sdk
+    stock    openapi-generator's stock `python` output for our openapi.yaml (stock_client)
+    airflow  the official apache-airflow-client 2.10.0 (airflow_client.client)
+
+Modes (each prints one JSON line per answer):
+    serve NAME HOST         a worker: reads JSON commands from stdin, e.g.
+                            {"op": "get", "calls": 300}, {"op": "list", "limit": 1000, "calls": 3};
+                            answers {"value": median seconds per call} or {"error": "..."}
+    import NAME             seconds to import the package and its DAGRunApi (urllib3 for the floor)
+    first NAME HOST         seconds for import + client + first get_dag_run
+    rss NAME HOST LIMIT     RSS growth in bytes while holding the decoded LIMIT runs (and, as
+                            "trimmed", the same after malloc_trim(0))
+
+Only `sys` and `time` are imported before a fresh-process figure is timed.
+"""
+
+import sys
+import time
+
+USER, PASSWORD = "admin", "admin"
+DAG_ID = "example_sdk_dag"
+RUN_ID = "manual__2024-01-10T00:00:00.123456+00:00"  # the run the bench server answers GET with
+CONF = {"a": 1, "nested": {"b": [1, 2]}}
+
+
+def import_package(name):
+    """What the import figure times: the package and its DAGRunApi (urllib3 alone for the floor)."""
+    if name == "floor":
+        import urllib3  # noqa: F401
+    elif name == "sdk":
+        import airflow_python_sdk  # noqa: F401
+        from airflow_python_sdk.api.dag_run_api import DAGRunApi  # noqa: F401
+    elif name == "stock":
+        import stock_client  # noqa: F401
+        from stock_client.api.dag_run_api import DAGRunApi  # noqa: F401
+    elif name == "airflow":
+        import airflow_client.client  # noqa: F401
+        from airflow_client.client.api.dag_run_api import DAGRunApi  # noqa: F401
+    else:
+        raise ValueError(f"unknown contestant {name!r}")
+
+
+class Floor:
+    """What any client must at least do: one pooled request and json.loads, into dicts."""
+
+    def __init__(self, host):
+        import base64
+        import json
+        from urllib.parse import quote
+
+        import urllib3
+
+        self.json, self.quote, self.host = json, quote, host
+        self.pool = urllib3.PoolManager()
+        auth = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        self.headers = {"Accept": "application/json", "Authorization": f"Basic {auth}"}
+        self.post_headers = {**self.headers, "Content-Type": "application/json"}
+
+    def _call(self, method, path, body=None, headers=None):
+        answer = self.pool.request(
+            method, self.host + path, body=body, headers=headers or self.headers
+        )
+        if answer.status != 200:
+            raise RuntimeError(f"HTTP {answer.status}")
+        return self.json.loads(answer.data)
+
+    def get(self, dag_id, run_id):
+        q = self.quote
+        return self._call("GET", f"/dags/{q(dag_id, safe='')}/dagRuns/{q(run_id, safe='')}")
+
+    def post(self, dag_id, run_id, conf):
+        body = self.json.dumps({"dag_run_id": run_id, "conf": conf}).encode()
+        path = f"/dags/{self.quote(dag_id, safe='')}/dagRuns"
+        return self._call("POST", path, body, self.post_headers)
+
+    def list(self, dag_id, limit):
+        return self._call("GET", f"/dags/{self.quote(dag_id, safe='')}/dagRuns?limit={limit}")
+
+
+class Sdk:
+    """Our SDK, used as its README shows."""
+
+    def __init__(self, host):
+        from airflow_python_sdk import ApiClient, Configuration
+        from airflow_python_sdk.api.dag_run_api import DAGRunApi
+
+        config = Configuration(host=host, username=USER, password=PASSWORD)
+        self.api = DAGRunApi(ApiClient(config))
+
+    def get(self, dag_id, run_id):
+        return self.api.get_dag_run(dag_id, run_id)
+
+    def post(self, dag_id, run_id, conf):
+        from airflow_python_sdk.model.dag_run import DAGRun
+
+        return self.api.post_dag_run(dag_id, DAGRun(dag_run_id=run_id, conf=conf))
+
+    def list(self, dag_id, limit):
+        return self.api.get_dag_runs(dag_id, limit=limit)
+
+
+class Stock:
+    """openapi-generator's stock python client (pydantic v2 models), generated from openapi.yaml."""
+
+    def __init__(self, host):
+        import stock_client
+        from stock_client.api.dag_run_api import DAGRunApi
+
+        config = stock_client.Configuration(host=host, username=USER, password=PASSWORD)
+        self.api = DAGRunApi(stock_client.ApiClient(config))
+
+    def get(self, dag_id, run_id):
+        return self.api.get_dag_run(dag_id, run_id)
+
+    def post(self, dag_id, run_id, conf):
+        from stock_client.models.dag_run import DAGRun
+
+        return self.api.post_dag_run(dag_id, DAGRun(dag_run_id=run_id, conf=conf))
+
+    def list(self, dag_id, limit):
+        return self.api.get_dag_runs(dag_id, limit=limit)
+
+
+class Airflow:
+    """The official client, apache-airflow-client 2.10.0."""
+
+    def __init__(self, host):
+        import airflow_client.client
+        from airflow_client.client.api.dag_run_api import DAGRunApi
+
+        client = airflow_client.client
+        config = client.Configuration(host=host, username=USER, password=PASSWORD)
+        self.api = DAGRunApi(client.ApiClient(config))
+
+    def get(self, dag_id, run_id):
+        return self.api.get_dag_run(dag_id, run_id)
+
+    def post(self, dag_id, run_id, conf):
+        from airflow_client.client.model.dag_run import DAGRun
+
+        return self.api.post_dag_run(dag_id, DAGRun(dag_run_id=run_id, conf=conf))
+
+    def list(self, dag_id, limit):
+        return self.api.get_dag_runs(dag_id, limit=limit)
+
+
+CLIENTS = {"floor": Floor, "sdk": Sdk, "stock": Stock, "airflow": Airflow}
+
+
+def field(obj, name):
+    """A field of a decoded answer: a dict key for the floor, an attribute for the clients."""
+    return obj[name] if isinstance(obj, dict) else getattr(obj, name)
+
+
+def check_list(answer, limit):
+    runs = field(answer, "dag_runs")
+    if len(runs) != limit or not field(runs[-1], "dag_run_id"):
+        raise AssertionError(f"expected {limit} runs, got {len(runs)}")
+
+
+def check_run(answer, run_id):
+    if field(answer, "dag_run_id") != run_id:
+        raise AssertionError(f"expected run {run_id!r}, got {field(answer, 'dag_run_id')!r}")
+
+
+def error_text(error):
+    """An exception as one short line for the report."""
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text[:400]}"
+
+
+def timed_calls(call, calls, check):
+    """Median seconds per call over `calls` calls; `check` validates the first answer (untimed)."""
+    import statistics
+
+    times = []
+    for i in range(calls):
+        start = time.perf_counter()
+        answer = call()
+        times.append(time.perf_counter() - start)
+        if i == 0:
+            check(answer)
+        del answer
+    return statistics.median(times)
+
+
+def serve(name, host):
+    """The worker loop: one command per stdin line, one JSON answer per stdout line."""
+    import json
+
+    client = None
+    try:
+        client = CLIENTS[name](host)
+        ready = {"value": "ready"}
+    except Exception as error:  # noqa: BLE001 - reported, not fixed
+        ready = {"error": error_text(error)}
+    print(json.dumps(ready), flush=True)
+    posted = 0
+
+    def post():
+        nonlocal posted
+        posted += 1
+        return client.post(DAG_ID, f"bench_run_{posted}", CONF)
+
+    for line in sys.stdin:
+        command = json.loads(line)
+        op, calls = command["op"], command.get("calls", 1)
+        try:
+            if client is None:
+                raise RuntimeError(ready["error"])
+            if op == "get":
+                value = timed_calls(
+                    lambda: client.get(DAG_ID, RUN_ID),
+                    calls,
+                    lambda answer: check_run(answer, RUN_ID),
+                )
+            elif op == "post":
+                value = timed_calls(
+                    post, calls, lambda answer: check_run(answer, "bench_posted_run")
+                )
+            elif op == "list":
+                limit = command["limit"]
+                value = timed_calls(
+                    lambda n=limit: client.list(DAG_ID, n),
+                    calls,
+                    lambda answer, n=limit: check_list(answer, n),
+                )
+            else:
+                raise ValueError(f"unknown op {op!r}")
+            answer = {"value": value}
+        except Exception as error:  # noqa: BLE001 - reported, not fixed
+            answer = {"error": error_text(error)}
+        print(json.dumps(answer), flush=True)
+
+
+def rss_bytes():
+    import os
+
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def trimmed_growth(before):
+    """RSS growth once glibc has handed its free heap pages back (malloc_trim), or None.
+
+    A diagnostic: what remains is what the decoded runs really hold; the difference is memory
+    freed during decoding that the allocator kept."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        return None
+    return rss_bytes() - before
+
+
+def main(argv):
+    mode, name = argv[0], argv[1]
+    try:
+        if mode == "serve":
+            return serve(name, argv[2])
+        if mode == "import":
+            start = time.perf_counter()
+            import_package(name)
+            value = time.perf_counter() - start
+        elif mode == "first":
+            start = time.perf_counter()
+            CLIENTS[name](argv[2]).get(DAG_ID, RUN_ID)
+            value = time.perf_counter() - start
+        elif mode == "rss":
+            import gc
+
+            client, limit = CLIENTS[name](argv[2]), int(argv[3])
+            client.list(DAG_ID, 1)  # code, schemas and caches are loaded before the first reading
+            gc.collect()
+            before = rss_bytes()
+            kept = client.list(DAG_ID, limit)
+            gc.collect()
+            value = rss_bytes() - before
+            check_list(kept, limit)
+            answer = {"value": value, "trimmed": trimmed_growth(before)}
+            del kept
+        else:
+            raise ValueError(f"unknown mode {mode!r}")
+        if mode != "rss":
+            answer = {"value": value}
+    except Exception as error:  # noqa: BLE001 - reported, not fixed
+        answer = {"error": error_text(error)}
+    import json
+
+    print(json.dumps(answer), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
