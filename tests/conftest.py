@@ -19,8 +19,11 @@ does not allow fails the test at teardown; a block of deliberate ones can also b
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
@@ -144,3 +147,35 @@ def _fail_on_spec_violations(
     if violations and not request.node.get_closest_marker("allow_spec_violations"):
         lines = "\n".join(f"  {v}" for v in violations)
         pytest.fail(f"requests that openapi.yaml does not allow:\n{lines}", pytrace=False)
+
+
+def _open_sockets() -> int:
+    """How many sockets this process holds (Linux; -1 elsewhere)."""
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return -1
+    count = 0
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+    return count
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_leftovers(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> Iterator[None]:
+    """Fail a module that leaves a thread, a socket or a server behind (after a grace period)."""
+    if not _on_mock(pytestconfig):
+        yield
+        return
+    request.getfixturevalue("mock_server")  # the session's, started before the snapshot
+    threads, sockets = set(threading.enumerate()), _open_sockets()
+    yield
+    deadline = time.monotonic() + 10
+    while True:
+        extra = [t for t in threading.enumerate() if t not in threads and t.is_alive()]
+        if (not extra and _open_sockets() <= sockets) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert not extra, f"threads left running: {extra}"
+    assert _open_sockets() <= sockets, "sockets left open"

@@ -11,11 +11,7 @@ not matter here.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import threading
-import time
 from typing import Any, Callable, Iterator, List, Optional
 from urllib.parse import parse_qs, unquote
 
@@ -58,37 +54,6 @@ CONFS = st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=5)
 
 
 # ---------------------------------------------------------------- fixtures
-
-
-def _socket_count() -> int:
-    try:
-        fds = os.listdir("/proc/self/fd")
-    except OSError:
-        return -1
-    count = 0
-    for fd in fds:
-        with contextlib.suppress(OSError):
-            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
-    return count
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _no_leftovers(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail the module if it leaves a thread or a socket behind."""
-    if request.config.getoption("--target") != "mock":
-        yield
-        return
-    request.getfixturevalue("mock_server")
-    threads, sockets = set(threading.enumerate()), _socket_count()
-    yield
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        extra = [t for t in threading.enumerate() if t not in threads and t.is_alive()]
-        if not extra and _socket_count() <= sockets:
-            break
-        time.sleep(0.05)
-    assert not extra, f"threads left running: {extra}"
-    assert _socket_count() <= sockets, "sockets left open"
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ socket behind.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import socket
-import threading
 import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator, List
@@ -37,40 +35,6 @@ MakeApi = Callable[..., DAGRunApi]
 
 
 # ---------------------------------------------------------------- fixtures
-
-
-def _socket_count() -> int:
-    """Open sockets of this process (Linux), or -1 where /proc is missing."""
-    try:
-        fds = os.listdir("/proc/self/fd")
-    except OSError:
-        return -1
-    count = 0
-    for fd in fds:
-        try:
-            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
-        except OSError:
-            pass
-    return count
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _no_leftovers(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail the module if it leaves a thread or a socket behind (after a grace period)."""
-    if request.config.getoption("--target") != "mock":
-        yield
-        return
-    request.getfixturevalue("mock_server")  # started before the snapshot
-    threads, sockets = set(threading.enumerate()), _socket_count()
-    yield
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        extra = [t for t in threading.enumerate() if t not in threads and t.is_alive()]
-        if not extra and _socket_count() <= sockets:
-            break
-        time.sleep(0.05)
-    assert not extra, f"threads left running: {extra}"
-    assert _socket_count() <= sockets, "sockets left open"
 
 
 @pytest.fixture

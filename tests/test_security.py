@@ -10,13 +10,10 @@ import base64
 import contextlib
 import http.client
 import logging
-import os
 import shutil
 import socket
 import ssl
 import subprocess
-import threading
-import time
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -54,37 +51,6 @@ def secret_forms(*secrets: str, user: str = "admin") -> List[str]:
 
 
 # ---------------------------------------------------------------- leftovers
-
-
-def _socket_count() -> int:
-    try:
-        fds = os.listdir("/proc/self/fd")
-    except OSError:
-        return -1
-    count = 0
-    for fd in fds:
-        with contextlib.suppress(OSError):
-            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
-    return count
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _no_leftovers(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail the module if it leaves a thread, a socket or a server behind."""
-    if request.config.getoption("--target") != "mock":
-        yield
-        return
-    request.getfixturevalue("mock_server")
-    threads, sockets = set(threading.enumerate()), _socket_count()
-    yield
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        extra = [t for t in threading.enumerate() if t not in threads and t.is_alive()]
-        if not extra and _socket_count() <= sockets:
-            break
-        time.sleep(0.05)
-    assert not extra, f"threads left running: {extra}"
-    assert _socket_count() <= sockets, "sockets left open"
 
 
 @pytest.fixture
