@@ -80,71 +80,57 @@ class Floor:
         return self._call("GET", f"/dags/{self.quote(dag_id, safe='')}/dagRuns?limit={limit}")
 
 
-class Sdk:
+class GeneratedClient:
+    """A generated client used the seed's way: `DAGRunApi(ApiClient(Configuration(...)))`.
+
+    Each subclass names its package's modules; the calls are the same for all three.
+    """
+
+    package = ""
+    api_module = ""
+    model_module = ""
+
+    def __init__(self, host):
+        import importlib
+
+        package = importlib.import_module(self.package)
+        api = importlib.import_module(self.api_module)
+        self.dag_run = importlib.import_module(self.model_module).DAGRun
+        config = package.Configuration(host=host, username=USER, password=PASSWORD)
+        self.api = api.DAGRunApi(package.ApiClient(config))
+
+    def get(self, dag_id, run_id):
+        return self.api.get_dag_run(dag_id, run_id)
+
+    def post(self, dag_id, run_id, conf):
+        return self.api.post_dag_run(dag_id, self.dag_run(dag_run_id=run_id, conf=conf))
+
+    def list(self, dag_id, limit):
+        return self.api.get_dag_runs(dag_id, limit=limit)
+
+
+class Sdk(GeneratedClient):
     """Our SDK, used as its README shows."""
 
-    def __init__(self, host):
-        from airflow_python_sdk import ApiClient, Configuration
-        from airflow_python_sdk.api.dag_run_api import DAGRunApi
-
-        config = Configuration(host=host, username=USER, password=PASSWORD)
-        self.api = DAGRunApi(ApiClient(config))
-
-    def get(self, dag_id, run_id):
-        return self.api.get_dag_run(dag_id, run_id)
-
-    def post(self, dag_id, run_id, conf):
-        from airflow_python_sdk.model.dag_run import DAGRun
-
-        return self.api.post_dag_run(dag_id, DAGRun(dag_run_id=run_id, conf=conf))
-
-    def list(self, dag_id, limit):
-        return self.api.get_dag_runs(dag_id, limit=limit)
+    package = "airflow_python_sdk"
+    api_module = "airflow_python_sdk.api.dag_run_api"
+    model_module = "airflow_python_sdk.model.dag_run"
 
 
-class Stock:
+class Stock(GeneratedClient):
     """openapi-generator's stock python client (pydantic v2 models), generated from openapi.yaml."""
 
-    def __init__(self, host):
-        import stock_client
-        from stock_client.api.dag_run_api import DAGRunApi
-
-        config = stock_client.Configuration(host=host, username=USER, password=PASSWORD)
-        self.api = DAGRunApi(stock_client.ApiClient(config))
-
-    def get(self, dag_id, run_id):
-        return self.api.get_dag_run(dag_id, run_id)
-
-    def post(self, dag_id, run_id, conf):
-        from stock_client.models.dag_run import DAGRun
-
-        return self.api.post_dag_run(dag_id, DAGRun(dag_run_id=run_id, conf=conf))
-
-    def list(self, dag_id, limit):
-        return self.api.get_dag_runs(dag_id, limit=limit)
+    package = "stock_client"
+    api_module = "stock_client.api.dag_run_api"
+    model_module = "stock_client.models.dag_run"
 
 
-class Airflow:
+class Airflow(GeneratedClient):
     """The official client, apache-airflow-client 2.10.0."""
 
-    def __init__(self, host):
-        import airflow_client.client
-        from airflow_client.client.api.dag_run_api import DAGRunApi
-
-        client = airflow_client.client
-        config = client.Configuration(host=host, username=USER, password=PASSWORD)
-        self.api = DAGRunApi(client.ApiClient(config))
-
-    def get(self, dag_id, run_id):
-        return self.api.get_dag_run(dag_id, run_id)
-
-    def post(self, dag_id, run_id, conf):
-        from airflow_client.client.model.dag_run import DAGRun
-
-        return self.api.post_dag_run(dag_id, DAGRun(dag_run_id=run_id, conf=conf))
-
-    def list(self, dag_id, limit):
-        return self.api.get_dag_runs(dag_id, limit=limit)
+    package = "airflow_client.client"
+    api_module = "airflow_client.client.api.dag_run_api"
+    model_module = "airflow_client.client.model.dag_run"
 
 
 CLIENTS = {"floor": Floor, "sdk": Sdk, "stock": Stock, "airflow": Airflow}
