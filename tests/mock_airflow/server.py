@@ -22,7 +22,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 from urllib.parse import parse_qsl, quote, unquote
@@ -499,23 +499,9 @@ class MockAirflow:
         fields.setdefault("data_interval_end", logical_date)
         return self.store.add_run(dag_id, run_id, logical_date, **fields).to_dict()
 
-    def seed_runs(
-        self,
-        dag_id: str,
-        count: int,
-        *,
-        start: Optional[datetime] = None,
-        interval: timedelta = timedelta(hours=1),
-        states: Sequence[str] = ("success",),
-        run_type: str = "scheduled",
-        run_id_prefix: Optional[str] = None,
-        conf: Optional[Dict[str, Any]] = None,
-    ) -> List[str]:
-        """Add ``count`` runs in bulk (see ``Store.seed_runs``); returns their run ids."""
-        return self.store.seed_runs(
-            dag_id, count, start=start, interval=interval, states=states,
-            run_type=run_type, run_id_prefix=run_id_prefix, conf=conf,
-        )  # fmt: skip
+    def seed_runs(self, dag_id: str, count: int, **options: Any) -> List[str]:
+        """Add ``count`` runs in bulk; ``options`` are ``Store.seed_runs``'s. Returns the ids."""
+        return self.store.seed_runs(dag_id, count, **options)
 
     def get_run(self, dag_id: str, run_id: str) -> Optional[Dict[str, Any]]:
         """A run as the API returns it (UTC), or None."""
