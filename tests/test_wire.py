@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Dict, List
 from urllib.parse import parse_qsl
@@ -405,3 +406,47 @@ def test_nulls_and_empty_conf_decode_as_none_and_empty_dict(
     assert (run.data_interval_start, run.data_interval_end, run.note) == (None, None, None)
     assert (run.start_date, run.end_date, run.last_scheduling_decision) == (None, None, None)
     assert run.conf == {} and run.logical_date == when and run.logical_date.tzinfo is not None
+
+
+DATETIME_FIELDS = (
+    "logical_date", "execution_date", "start_date", "end_date",
+    "data_interval_start", "data_interval_end", "last_scheduling_decision",
+)  # fmt: skip
+
+
+def test_answer_datetimes_are_aware_and_utc_ones_share_timezone_utc(
+    api: DAGRunApi, runs: Runs
+) -> None:
+    made = runs.create(logical_date=unique_date())
+
+    run = api.get_dag_run(DAG, made.dag_run_id)
+
+    values = [getattr(run, name) for name in DATETIME_FIELDS if getattr(run, name) is not None]
+    assert run.logical_date == made.logical_date and len(values) >= 4
+    assert all(value.utcoffset() == timedelta(0) for value in values)
+    if sys.version_info >= (3, 11):  # read by datetime.fromisoformat: no tzinfo per value
+        assert all(value.tzinfo is timezone.utc for value in values)
+
+
+@pytest.mark.mock_only
+def test_answer_datetimes_keep_their_offsets_and_naive_ones_are_refused(
+    api: DAGRunApi, mock: MockAirflow
+) -> None:
+    run = mock.get_run(CONSUMER_DAG, CONSUMER_RUN)
+    offsets = dict(
+        run, logical_date="2024-03-01T12:30:00Z", start_date="2024-03-01T18:00:00.5+05:30"
+    )
+    mock.add_fault("status", method="GET", path="/dagRuns/", status=200, body=offsets)
+    naive = dict(run, end_date="2024-03-01T12:30:00")
+    mock.add_fault("status", method="GET", path="/dagRuns$", status=200,
+                   body={"dag_runs": [run, naive], "total_entries": 2})  # fmt: skip
+
+    got = api.get_dag_run(CONSUMER_DAG, CONSUMER_RUN)
+    with pytest.raises(sdk.ApiDecodeError) as refused:
+        api.get_dag_runs(CONSUMER_DAG)
+
+    assert got.logical_date == datetime(2024, 3, 1, 12, 30, tzinfo=UTC)
+    assert got.start_date == datetime(2024, 3, 1, 12, 30, 0, 500000, tzinfo=UTC)
+    assert got.start_date.utcoffset() == timedelta(hours=5, minutes=30)
+    detail = refused.value.detail  # the message differs where Python < 3.11 keeps pydantic's
+    assert detail.startswith("dag_runs.1.end_date: Input should") and "timezone" in detail
