@@ -252,8 +252,7 @@ class ApiClient:
 
     def _retries_for(self, request: Request[Any]) -> RetryPolicy:
         safe = request.idempotent or request.method in _IDEMPOTENT_METHODS
-        policy = self._retry if safe else self._no_replay
-        return policy
+        return self._retry if safe else self._no_replay
 
 
 class _HasClient(Protocol):
@@ -407,7 +406,8 @@ def encode_body(body: Any) -> bytes:
         raise ValueError(f"{type(body).__name__} has no field(s) {', '.join(sorted(unknown))}")
     read_only: FrozenSet[str] = getattr(type(body), "read_only_fields", frozenset())
     encoded = _adapter(type(body)).dump_json(body, exclude_none=True, exclude=set(read_only))
-    json.loads(encoded, parse_constant=_refuse_constant)  # models write NaN/Infinity as such
+    if b"NaN" in encoded or b"Infinity" in encoded:  # models write them as such: find which
+        json.loads(encoded, parse_constant=_refuse_constant)
     return encoded
 
 

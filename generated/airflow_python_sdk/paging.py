@@ -25,15 +25,11 @@ class Pages(Generic[Item]):
     @property
     def total(self) -> Optional[int]:
         """How many items match in all, as the server reported it (fetches the first page)."""
-        if self._first is None:
-            self._first = self._fetch(self._start())
-        return self._first[1]
+        return self._first_page()[1]
 
     def __iter__(self) -> Iterator[Item]:
-        offset = self._start()
-        if self._first is None:
-            self._first = self._fetch(offset)
-        items, total = self._first
+        offset = self._request.offset()
+        items, total = self._first_page()
         while True:
             yield from items
             offset += len(items)
@@ -41,8 +37,10 @@ class Pages(Generic[Item]):
                 return
             items, total = self._fetch(offset)
 
-    def _start(self) -> int:
-        return self._request.offset()
+    def _first_page(self) -> Tuple[List[Item], Optional[int]]:
+        if self._first is None:
+            self._first = self._fetch(self._request.offset())
+        return self._first
 
     def _fetch(self, offset: int) -> Tuple[List[Item], Optional[int]]:
         paging = self._request.paging
