@@ -41,8 +41,8 @@ NAMES = ("floor", "sdk", "stock", "airflow")
 LABELS = {
     "floor": "floor: urllib3 + json.loads",
     "sdk": "our SDK",
-    "stock": "stock openapi-generator 7.26.0",
-    "airflow": "apache-airflow-client 2.10.0",
+    "stock": f"stock openapi-generator {GENERATOR.rpartition('==')[2]}",
+    "airflow": AIRFLOW_CLIENT.replace("==", " "),
 }
 FULL = {
     "rounds": 7,

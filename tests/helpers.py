@@ -28,6 +28,16 @@ OTHER_DAG = "another_dag"
 UTC = timezone.utc
 CONSUMER_DAG = "dataset_consumer"
 CONSUMER_RUN = "dataset_triggered__2024-01-02T00:00:00+00:00"
+DATETIME_FIELDS = (
+    "logical_date", "execution_date", "start_date", "end_date", "data_interval_start",
+    "data_interval_end", "last_scheduling_decision",
+)  # fmt: skip
+"""DAGRun's datetime fields."""
+SEED_OPERATIONS = frozenset((
+    "get_dag_runs", "post_dag_run", "get_dag_runs_batch", "get_dag_run", "delete_dag_run",
+    "update_dag_run_state", "clear_dag_run", "set_dag_run_note", "get_upstream_dataset_events",
+))  # fmt: skip
+"""The operations the seed reference pages show."""
 ERROR_DOCS = "https://airflow.apache.org/docs/apache-airflow/2.11.2/stable-rest-api-ref.html"
 # After the test DAGs' start_date (2023-01-01: Airflow makes no task instances for earlier runs)
 # and before now: three years, to the microsecond.

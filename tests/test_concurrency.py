@@ -48,10 +48,8 @@ class Connections:
 
 
 @pytest.fixture(scope="module")
-def counted(request: pytest.FixtureRequest) -> Iterator[Tuple[MockAirflow, Connections]]:
+def counted() -> Iterator[Tuple[MockAirflow, Connections]]:
     """A mock of this module's own whose accepted connections are counted; stopped after."""
-    if request.config.getoption("--target") != "mock":
-        pytest.skip("needs the mock server (--target mock)")
     connections = Connections()
 
     class CountingHandler(_Handler):

@@ -4,7 +4,6 @@ reachable; and both authentication schemes (HTTP Basic, Bearer with a static or 
 
 from __future__ import annotations
 
-import base64
 import itertools
 from datetime import timedelta
 from typing import Any, Callable, List, Optional, Type
@@ -366,16 +365,15 @@ def test_malformed_success_body_raises_decode_error(api: DAGRunApi, mock: MockAi
 # ---------------------------------------------------------------- authentication schemes
 
 
-def basic(user: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-
-
 @pytest.mark.mock_only
-def test_basic_auth_is_sent_on_every_request(api: DAGRunApi, mock: MockAirflow) -> None:
+def test_basic_auth_is_sent_on_every_request(
+    api: DAGRunApi, mock: MockAirflow, target: Any
+) -> None:
     api.get_dag_runs(DAG)
     api.get_dag_run(CONSUMER_DAG, CONSUMER_RUN)
 
-    assert [r.header("Authorization") for r in mock.requests] == [basic("admin", "admin")] * 2
+    basic = target.basic_auth()["Authorization"]
+    assert [r.header("Authorization") for r in mock.requests] == [basic] * 2
 
 
 @pytest.mark.mock_only

@@ -27,6 +27,7 @@ from helpers import (
     CONSUMER_DAG,
     CONSUMER_RUN,
     DAG,
+    DATETIME_FIELDS,
     OTHER_DAG,
     UTC,
     Runs,
@@ -39,14 +40,9 @@ from mock_airflow import MockAirflow
 
 pytest_plugins = ["helpers"]
 
-DATE_FIELDS = (
-    "logical_date", "execution_date", "start_date", "end_date", "data_interval_start",
-    "data_interval_end", "last_scheduling_decision",
-)  # fmt: skip
-
 
 def assert_aware(run: DAGRun) -> None:
-    for name in DATE_FIELDS:
+    for name in DATETIME_FIELDS:
         value = getattr(run, name)
         assert value is None or value.utcoffset() is not None, name
 

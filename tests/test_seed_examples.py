@@ -10,7 +10,6 @@ heading). Only three things are added: `dateutil_parser`, which they use but nev
 from __future__ import annotations
 
 import contextlib
-import io
 import re
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 
 import airflow_python_sdk as sdk
 from airflow_python_sdk.api.dag_run_api import DAGRunApi
+from examples import run_example
 from helpers import UTC, make_api
 from mock_airflow import MockAirflow
 
@@ -73,17 +73,9 @@ def runnable(code: str, target: Any) -> str:
     return ADDED_IMPORTS + code.replace(PRINTED_CONFIGURATION, configured)
 
 
-def run_example(code: str) -> str:
-    """Run an example in a fresh namespace; return what it printed."""
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(compile(code, "<seed example>", "exec"), {"__name__": "__seed_example__"})
-    return printed.getvalue()
-
-
 def run_all(target: Any) -> Dict[str, str]:
     examples = seed_examples()
-    return {method: run_example(runnable(examples[method], target)) for method in ORDER}
+    return {method: run_example(runnable(examples[method], target), target.url) for method in ORDER}
 
 
 def remove_leftovers(target: Any) -> None:

@@ -13,11 +13,10 @@ import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
+from helpers import SEED_OPERATIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generated" / "airflow_python_sdk"
-SEED_OPERATIONS = {"get_dag_runs", "post_dag_run", "get_dag_runs_batch", "get_dag_run"}
-SEED_OPERATIONS |= {"delete_dag_run", "update_dag_run_state", "clear_dag_run"}
-SEED_OPERATIONS |= {"set_dag_run_note", "get_upstream_dataset_events"}
 
 
 def run_python(code: str, *args: str, cwd: Path = ROOT) -> str:

@@ -27,6 +27,7 @@ from helpers import (
     CONSUMER_DAG,
     CONSUMER_RUN,
     DAG,
+    DATETIME_FIELDS,
     OTHER_DAG,
     UTC,
     Runs,
@@ -406,12 +407,6 @@ def test_nulls_and_empty_conf_decode_as_none_and_empty_dict(
     assert (run.data_interval_start, run.data_interval_end, run.note) == (None, None, None)
     assert (run.start_date, run.end_date, run.last_scheduling_decision) == (None, None, None)
     assert run.conf == {} and run.logical_date == when and run.logical_date.tzinfo is not None
-
-
-DATETIME_FIELDS = (
-    "logical_date", "execution_date", "start_date", "end_date",
-    "data_interval_start", "data_interval_end", "last_scheduling_decision",
-)  # fmt: skip
 
 
 def test_answer_datetimes_are_aware_and_utc_ones_share_timezone_utc(
