@@ -38,6 +38,8 @@ SEED_OPERATIONS = frozenset((
     "update_dag_run_state", "clear_dag_run", "set_dag_run_note", "get_upstream_dataset_events",
 ))  # fmt: skip
 """The operations the seed reference pages show."""
+FAST = {"backoff_factor": 0.01, "backoff_max": 0.05, "connect_timeout": 2.0, "read_timeout": 5.0}
+"""Client settings for tests that make calls fail: quick retries, short timeouts."""
 ERROR_DOCS = "https://airflow.apache.org/docs/apache-airflow/2.11.2/stable-rest-api-ref.html"
 # After the test DAGs' start_date (2023-01-01: Airflow makes no task instances for earlier runs)
 # and before now: three years, to the microsecond.

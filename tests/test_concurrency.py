@@ -17,12 +17,12 @@ import pytest
 import airflow_python_sdk as sdk
 from airflow_python_sdk.api.dag_run_api import DAGRunApi
 from airflow_python_sdk.model.set_dag_run_note import SetDagRunNote
+from helpers import DAG
 from mock_airflow import MockAirflow
 from mock_airflow.server import _Handler
 
 pytestmark = pytest.mark.mock_only
 
-DAG = "example_sdk_dag"
 THREADS = 16
 CALLS = 4_000
 

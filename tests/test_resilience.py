@@ -11,8 +11,8 @@ import json
 import pickle
 import socket
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterator, List
+from datetime import datetime
+from typing import Callable, List
 
 import pytest
 import urllib3
@@ -24,13 +24,12 @@ from airflow_python_sdk.model.dag_run import DAGRun
 from airflow_python_sdk.model.list_dag_runs_form import ListDagRunsForm
 from airflow_python_sdk.model.update_dag_run_state import UpdateDagRunState
 from airflow_python_sdk.transport import RetryPolicy
+from helpers import DAG, FAST, UTC
 from mock_airflow import MockAirflow
 
 pytestmark = pytest.mark.mock_only
+pytest_plugins = ["helpers"]
 
-DAG = "example_sdk_dag"
-UTC = timezone.utc
-FAST = {"backoff_factor": 0.01, "backoff_max": 0.05, "connect_timeout": 2.0, "read_timeout": 5.0}
 MakeApi = Callable[..., DAGRunApi]
 
 
@@ -38,20 +37,9 @@ MakeApi = Callable[..., DAGRunApi]
 
 
 @pytest.fixture
-def make_api(mock: MockAirflow) -> Iterator[MakeApi]:
+def make_api(new_api: MakeApi) -> MakeApi:
     """A DAGRunApi on the mock as admin, with fast retries unless overridden; closed after."""
-    clients: List[sdk.ApiClient] = []
-
-    def make(**settings: Any) -> DAGRunApi:
-        defaults = {"username": "admin", "password": "admin", **FAST}
-        config = sdk.Configuration(host=mock.url, **{**defaults, **settings})
-        client = sdk.ApiClient(config)
-        clients.append(client)
-        return DAGRunApi(client)
-
-    yield make
-    for client in clients:
-        client.close()
+    return lambda **settings: new_api(**{**FAST, **settings})
 
 
 @pytest.fixture

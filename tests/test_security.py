@@ -17,7 +17,7 @@ import subprocess
 import traceback
 import warnings
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 from urllib.parse import quote
@@ -28,16 +28,14 @@ import urllib3
 import airflow_python_sdk as sdk
 from airflow_python_sdk.api.dag_run_api import DAGRunApi
 from airflow_python_sdk.model.dag_run import DAGRun
+from helpers import DAG, FAST, UTC
 from mock_airflow import USERS, MockAirflow
 
 pytestmark = pytest.mark.mock_only
 
-DAG = "example_sdk_dag"
-UTC = timezone.utc
 PASSWORD = "pw-Zq8!xK3#secret-ü"
 WRONG_PASSWORD = "pw-Wr0ng-Vq7-other"
 TOKEN = "tok-7f3a9c1e5b2d-SECRET"
-FAST = {"backoff_factor": 0.01, "backoff_max": 0.05, "connect_timeout": 2.0, "read_timeout": 5.0}
 
 
 def secret_forms(*secrets: str, user: str = "admin") -> List[str]:
