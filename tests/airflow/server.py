@@ -177,9 +177,10 @@ def _install_venv(log_path: str) -> None:
     _step(f"creating {VENV} and installing apache-airflow=={AIRFLOW_VERSION}", log_path)
     env = _clean_env()
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    with open(INSTALL_LOG, "w", encoding="utf-8") as log:
-        steps = [
-            [sys.executable, "-m", "venv", VENV],
+    open(INSTALL_LOG, "w", encoding="utf-8").close()
+    for cmd, what in (
+        ([sys.executable, "-m", "venv", VENV], "creating the venv"),
+        (
             [
                 VENV_PYTHON,
                 "-m",
@@ -189,23 +190,10 @@ def _install_venv(log_path: str) -> None:
                 "off",
                 f"apache-airflow=={AIRFLOW_VERSION}",
             ],
-        ]
-        for cmd in steps:
-            log.write("$ " + " ".join(cmd) + "\n")
-            log.flush()
-            rc = subprocess.call(
-                cmd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                cwd=WORK,
-            )
-            if rc != 0:
-                raise StartError(
-                    f"{' '.join(cmd[:4])}... failed (exit {rc}); "
-                    f"last lines of {INSTALL_LOG}:\n{_tail(INSTALL_LOG)}"
-                )
+            f"installing apache-airflow=={AIRFLOW_VERSION}",
+        ),
+    ):
+        _run(cmd, env, INSTALL_LOG, what)
     with open(INSTALL_STAMP, "w", encoding="utf-8") as fh:
         fh.write(AIRFLOW_VERSION + "\n")
 
@@ -386,8 +374,6 @@ def start_webserver(home: str, env: dict, log_path: str, setup_log: str):
             "127.0.0.1",
             "--port",
             str(port),
-            "--workers",
-            "2",
             "--pid",
             os.path.join(home, "webserver.pid"),
         ]

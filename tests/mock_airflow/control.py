@@ -61,16 +61,15 @@ def _config(mock: "MockAirflow", data: Dict[str, Any]) -> Response:
 
 
 def _seed(mock: "MockAirflow", data: Dict[str, Any]) -> Response:
-    ids = mock.seed_runs(
-        data["dag_id"],
-        int(data.get("count", 1)),
-        start=parse_datetime(data["start"]) if data.get("start") else None,
-        interval=timedelta(seconds=float(data.get("interval_seconds", 3600))),
-        states=data.get("states", ["success"]),
-        run_type=data.get("run_type", "scheduled"),
-        run_id_prefix=data.get("run_id_prefix"),
-        conf=data.get("conf"),
-    )
+    """Seed runs; options the body leaves out keep `Store.seed_runs`'s defaults."""
+    options = {
+        name: data[name] for name in ("states", "run_type", "run_id_prefix", "conf") if name in data
+    }
+    if data.get("start"):
+        options["start"] = parse_datetime(data["start"])
+    if "interval_seconds" in data:
+        options["interval"] = timedelta(seconds=float(data["interval_seconds"]))
+    ids = mock.seed_runs(data["dag_id"], int(data.get("count", 1)), **options)
     return _ok({"run_ids": ids})
 
 

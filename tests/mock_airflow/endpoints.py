@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from . import inputs
 from .inputs import Query
@@ -126,18 +126,23 @@ def get_dag_runs(ctx: Context, path: Dict[str, str], query: Query, body: Any) ->
         offset=params["offset"] or 0,
         limit=limit,
     )
+    fields = query.all("fields")
     try:
-        items = [_select_fields(run.to_dict(), query.all("fields")) for run in runs]
+        items = [_select_fields(run.to_dict(), fields) for run in runs]
     except ValueError as err:
         raise bad_request(str(err), "DAGRunCollectionSchema error") from None
     return json_response({"dag_runs": items, "total_entries": total})
 
 
-def get_dag_runs_batch(ctx: Context, path: Dict[str, str], query: Query, body: Any) -> Response:
-    """POST /dags/~/dagRuns/list (``updated_at_*`` accepted and ignored, no limit clamp)."""
-    errors = inputs.unknown_fields(body, inputs.BATCH_FORM_KEYS)
+def _refuse_unknown_fields(body: Dict[str, Any], known: Sequence[str]) -> None:
+    errors = inputs.unknown_fields(body, known)
     if errors:
         raise bad_request(str(errors))
+
+
+def get_dag_runs_batch(ctx: Context, path: Dict[str, str], query: Query, body: Any) -> Response:
+    """POST /dags/~/dagRuns/list (``updated_at_*`` accepted and ignored, no limit clamp)."""
+    _refuse_unknown_fields(body, inputs.BATCH_FORM_KEYS)
     readable = set(ctx.store.dags)
     dates = {
         key: inputs.parse_datetime(value)
@@ -249,11 +254,10 @@ def post_dag_run(ctx: Context, path: Dict[str, str], query: Query, body: Any) ->
     _trigger_load(data)
     logical = _as_datetime(data["logical_date"])
     run_id = data["dag_run_id"]
-    with ctx.store.lock:
-        conflict = ctx.store.find_conflict(dag_id, run_id, logical)
-        if conflict is not None:
-            raise _conflict(dag_id, run_id, logical, conflict)
-        return _create_run(ctx, dag, run_id, logical, data)
+    conflict = ctx.store.find_conflict(dag_id, run_id, logical)
+    if conflict is not None:
+        raise _conflict(dag_id, run_id, logical, conflict)
+    return _create_run(ctx, dag, run_id, logical, data)
 
 
 def _conflict(dag_id: str, run_id: str, logical: datetime, existing: DagRun) -> Exception:
@@ -306,23 +310,18 @@ def update_dag_run_state(ctx: Context, path: Dict[str, str], query: Query, body:
     """PATCH /dags/{dag_id}/dagRuns/{dag_run_id}: set success, failed or queued."""
     dag_id, run_id = path["dag_id"], path["dag_run_id"]
     run = _get_run(ctx, dag_id, run_id, f"Dag Run id {run_id} not found in dag {dag_id}")
-    errors = inputs.unknown_fields(body, ["state"])
-    if errors:
-        raise bad_request(str(errors))
+    _refuse_unknown_fields(body, ["state"])
     if "state" not in body:
         raise oops()  # Airflow reads post_body["state"]: KeyError (#51)
-    with ctx.store.lock:
-        run.set_state(body["state"])
-        return json_response(run.to_dict())
+    run.set_state(body["state"])
+    return json_response(run.to_dict())
 
 
 def clear_dag_run(ctx: Context, path: Dict[str, str], query: Query, body: Any) -> Response:
     """POST .../clear: dry run (the default) lists task instances, else the run is queued."""
     dag_id, run_id = path["dag_id"], path["dag_run_id"]
     run = _get_run(ctx, dag_id, run_id, f"Dag Run id {run_id} not found in dag   {dag_id}")
-    errors = inputs.unknown_fields(body, ["dry_run"])
-    if errors:
-        raise bad_request(str(errors))
+    _refuse_unknown_fields(body, ["dry_run"])
     dag = ctx.store.dags[dag_id]
     tasks = sorted(dag.tasks) if run.logical_date >= dag.start_date else []
     if body.get("dry_run", True):
@@ -336,13 +335,12 @@ def clear_dag_run(ctx: Context, path: Dict[str, str], query: Query, body: Any) -
             for task in tasks
         ]
         return json_response({"task_instances": refs})
-    with ctx.store.lock:
-        if tasks and run.state in FINISHED_STATES:
-            run.set_state("queued")
-            run.start_date = None
-            run.last_scheduling_decision = None
-            run.clear_number += 1
-        return json_response(run.to_dict())
+    if tasks and run.state in FINISHED_STATES:
+        run.set_state("queued")
+        run.start_date = None
+        run.last_scheduling_decision = None
+        run.clear_number += 1
+    return json_response(run.to_dict())
 
 
 def set_dag_run_note(ctx: Context, path: Dict[str, str], query: Query, body: Any) -> Response:
@@ -357,9 +355,8 @@ def set_dag_run_note(ctx: Context, path: Dict[str, str], query: Query, body: Any
         raise bad_request(str(errors))
     if "note" not in body:
         raise oops()  # Airflow reads post_body["note"]: KeyError (#61)
-    with ctx.store.lock:
-        run.note = body["note"]
-        return json_response(run.to_dict())
+    run.note = body["note"]
+    return json_response(run.to_dict())
 
 
 def delete_dag_run(ctx: Context, path: Dict[str, str], query: Query, body: Any) -> Response:

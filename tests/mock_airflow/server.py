@@ -28,6 +28,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set,
 from urllib.parse import parse_qsl, quote, unquote
 
 from . import endpoints, faults, inputs
+from .control import handle_control
 from .endpoints import DEFAULT_RUN_ID_PATTERN, Context
 from .faults import Fault, FaultSet
 from .inputs import Query
@@ -106,8 +107,8 @@ ROUTES: List[Tuple[Tuple[str, ...], Dict[str, Operation]]] = [
 ]
 
 
-def route(method: str, path: str) -> Tuple[Operation, Dict[str, str], List[str]]:
-    """Werkzeug-like routing of a decoded path: (operation, path params, segments).
+def route(method: str, path: str) -> Tuple[Operation, Dict[str, str]]:
+    """Werkzeug-like routing of a decoded path: (operation, path params).
 
     Raises the no-route 404, or 405 when the path matches only routes without ``method``
     (HEAD is served by GET).
@@ -117,7 +118,7 @@ def route(method: str, path: str) -> Tuple[Operation, Dict[str, str], List[str]]
     return route_segments(method, path[len(API_PREFIX) + 1 :].split("/"))
 
 
-def route_segments(method: str, segments: List[str]) -> Tuple[Operation, Dict[str, str], List[str]]:
+def route_segments(method: str, segments: List[str]) -> Tuple[Operation, Dict[str, str]]:
     """``route`` for a path already split into (decoded) segments after ``/api/v1/``."""
     wanted = "GET" if method == "HEAD" else method
     matched = False
@@ -127,7 +128,7 @@ def route_segments(method: str, segments: List[str]) -> Tuple[Operation, Dict[st
             continue
         matched = True
         if wanted in operations:
-            return operations[wanted], params, segments
+            return operations[wanted], params
     raise method_not_allowed() if matched else no_route()
 
 
@@ -284,8 +285,6 @@ class _Handler(BaseHTTPRequestHandler):
             return
         headers = list(self.headers.items())
         if raw_path == "/_mock" or raw_path.startswith("/_mock/"):
-            from .control import handle_control
-
             self._send(handle_control(mock, self.command, raw_path, query, body))
             return
         record = mock._log(self.command, raw_path, query, headers, body, self.client_address)
@@ -624,7 +623,7 @@ class MockAirflow:
             raw_segments = raw_path[len(API_PREFIX) + 1 :].split("/")
             segments = [unquote(s, errors="replace") for s in raw_segments]
             try:
-                operation, params, _ = route_segments(method, segments)
+                operation, params = route_segments(method, segments)
                 if not operation.validate:
                     return
                 path = API_PREFIX + "/" + "/".join(_quote_segment(s) for s in segments)
@@ -666,7 +665,7 @@ class MockAirflow:
             if not methods:
                 raise no_route()
             return Response(200, b"", HTML, [("Allow", ", ".join(methods))])
-        operation, params, _ = route(method, path)
+        operation, params = route(method, path)
         header = {k.lower(): v for k, v in headers}
         data = None
         if operation.body is not None:
