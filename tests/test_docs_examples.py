@@ -12,7 +12,7 @@ EXAMPLES = runnable_examples()
 
 def test_there_is_an_example_for_every_operation() -> None:
     documented = "\n".join(code for _, code in EXAMPLES)
-    for operation in (*SEED_OPERATIONS, "get_dag_runs.paginate"):
+    for operation in (*SEED_OPERATIONS, "paginate.get_dag_runs"):
         assert f"api.{operation}(" in documented, operation
 
 

@@ -60,7 +60,7 @@ def test_post_dag_run_answers_200_with_the_full_queued_run(api: DAGRunApi, runs:
     conf = {"a": 1, "nested": {"b": [1, 2]}, "text": "läuft ✓"}
     body = DAGRun(dag_run_id=run_id, logical_date=date, conf=conf, note="first run")
 
-    response = api.post_dag_run.raw(DAG, body)
+    response = api.raw.post_dag_run(DAG, body)
 
     assert response.status == 200
     run = response.data
@@ -157,7 +157,7 @@ def test_get_dag_run_with_fields_leaves_the_other_fields_none(api: DAGRunApi, ru
 def test_raw_gives_status_headers_data_and_body(api: DAGRunApi, runs: Runs) -> None:
     posted = runs.create()
 
-    response = api.get_dag_run.raw(DAG, posted.dag_run_id)
+    response = api.raw.get_dag_run(DAG, posted.dag_run_id)
 
     assert response.status == 200
     assert response.headers["Content-Type"] == "application/json"
@@ -528,7 +528,7 @@ def test_update_dag_run_refuses_what_it_cannot_update_before_any_change(
 def test_delete_dag_run_answers_204_and_the_run_is_gone(api: DAGRunApi, runs: Runs) -> None:
     made = runs.create()
 
-    response = api.delete_dag_run.raw(DAG, made.dag_run_id)
+    response = api.raw.delete_dag_run(DAG, made.dag_run_id)
 
     assert (response.status, response.data, response.raw_data) == (204, None, b"")
     with pytest.raises(sdk.NotFoundException):

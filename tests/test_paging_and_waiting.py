@@ -1,5 +1,5 @@
-"""`.paginate(...)` of both list operations, and the waiting helpers `wait_for_dag_run` and
-`trigger_dag_run_and_wait`."""
+"""`api.paginate.<operation>(...)` of both list operations, and the waiting helpers
+`wait_for_dag_run` and `trigger_dag_run_and_wait`."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ pytest_plugins = ["helpers"]
 
 
 def paginate_get(api: DAGRunApi, page_size: int, **filters: Any) -> Any:
-    return api.get_dag_runs.paginate(DAG, limit=page_size, **filters)
+    return api.paginate.get_dag_runs(DAG, limit=page_size, **filters)
 
 
 def paginate_batch(api: DAGRunApi, page_size: int, **filters: Any) -> Any:
-    return api.get_dag_runs_batch.paginate(
+    return api.paginate.get_dag_runs_batch(
         ListDagRunsForm(dag_ids=[DAG], page_limit=page_size, **filters)
     )
 
@@ -81,7 +81,7 @@ def test_paginate_of_an_empty_list_makes_one_request(
 def test_paginate_starts_at_the_given_offset(api: DAGRunApi, runs: Runs) -> None:
     made = runs.series(5)
 
-    pages = api.get_dag_runs.paginate(DAG, offset=2, limit=2, **window(made))
+    pages = api.paginate.get_dag_runs(DAG, offset=2, limit=2, **window(made))
 
     assert ids(pages) == ids(made[2:])
 
@@ -92,7 +92,7 @@ def test_paginate_iterates_lazily_and_can_stop_early(
     made = runs.series(5)
     before = len(sent() or [])
 
-    first_three = [run for _, run in zip(range(3), api.get_dag_runs.paginate(
+    first_three = [run for _, run in zip(range(3), api.paginate.get_dag_runs(
         DAG, limit=2, **window(made)))]  # fmt: skip
 
     assert ids(first_three) == ids(made[:3])
@@ -111,7 +111,7 @@ def many_runs(mock: MockAirflow) -> Iterator[List[str]]:
 def test_paginate_get_over_250_runs(
     api: DAGRunApi, mock: MockAirflow, many_runs: List[str], limit: Any
 ) -> None:
-    pages = api.get_dag_runs.paginate(OTHER_DAG, limit=limit)
+    pages = api.paginate.get_dag_runs(OTHER_DAG, limit=limit)
 
     assert pages.total == 250
     assert ids(pages) == many_runs
@@ -122,7 +122,7 @@ def test_paginate_get_over_250_runs(
 def test_paginate_batch_over_250_runs(
     api: DAGRunApi, mock: MockAirflow, many_runs: List[str]
 ) -> None:
-    pages = api.get_dag_runs_batch.paginate(ListDagRunsForm(dag_ids=[OTHER_DAG]))
+    pages = api.paginate.get_dag_runs_batch(ListDagRunsForm(dag_ids=[OTHER_DAG]))
 
     assert pages.total == 250 and ids(pages) == many_runs
     assert page_offsets(mock.requests) == [0, 100, 200]
@@ -133,7 +133,7 @@ def test_paginate_batch_over_250_runs(
 def test_paginate_keeps_filters_and_order_on_every_page(
     api: DAGRunApi, mock: MockAirflow, many_runs: List[str]
 ) -> None:
-    pages = api.get_dag_runs.paginate(
+    pages = api.paginate.get_dag_runs(
         OTHER_DAG, state=["success", "failed"], order_by="-execution_date", limit=30
     )
 
@@ -148,7 +148,7 @@ def test_paginate_keeps_filters_and_order_on_every_page(
 def test_paginate_over_10000_runs(api: DAGRunApi, mock: MockAirflow) -> None:
     seeded = mock.seed_runs(OTHER_DAG, 10_000, run_id_prefix="bulk_")
 
-    assert ids(api.get_dag_runs.paginate(OTHER_DAG)) == seeded
+    assert ids(api.paginate.get_dag_runs(OTHER_DAG)) == seeded
     assert len(mock.requests) == 100
 
 
@@ -290,7 +290,7 @@ def test_total_after_iterating_asks_the_server_nothing_more(
     api: DAGRunApi, mock: MockAirflow
 ) -> None:
     mock.seed_runs(DAG, 150)
-    pages = api.get_dag_runs.paginate(DAG)
+    pages = api.paginate.get_dag_runs(DAG)
 
     assert len(list(pages)) == 150
     asked = len(mock.requests)

@@ -509,7 +509,7 @@ def test_timeout_per_client_and_per_call(make_api: MakeApi, mock: MockAirflow, r
 
 def test_large_answer_is_decoded(api: DAGRunApi, mock: MockAirflow) -> None:
     mock.add_fault("large", method="GET", size=5_000_000)
-    response = api.get_dag_runs.raw(DAG)
+    response = api.raw.get_dag_runs(DAG)
     assert len(response.raw_data) >= 5_000_000
     runs = response.data.dag_runs
     assert len(runs) == response.data.total_entries > 5_000

@@ -28,6 +28,7 @@ import urllib3
 import airflow_python_sdk as sdk
 from airflow_python_sdk.api.dag_run_api import DAGRunApi
 from airflow_python_sdk.model.dag_run import DAGRun
+from forward_proxy import ForwardProxy
 from helpers import DAG, FAST, UTC
 from mock_airflow import USERS, MockAirflow
 
@@ -181,14 +182,14 @@ def test_secrets_never_appear_in_reprs_errors_or_debug_logs(
             errors.append(error)
 
     # calls that succeed
-    call(lambda: basic.get_dag_runs.raw(DAG))
-    call(lambda: basic.post_dag_run.raw(DAG, DAGRun(dag_run_id="made", conf={"k": "v"})))
-    call(lambda: bearer.get_dag_run.raw(DAG, "run_1"))
-    call(lambda: fresh.get_dag_run.raw(DAG, "run_1"))
+    call(lambda: basic.raw.get_dag_runs(DAG))
+    call(lambda: basic.raw.post_dag_run(DAG, DAGRun(dag_run_id="made", conf={"k": "v"})))
+    call(lambda: bearer.raw.get_dag_run(DAG, "run_1"))
+    call(lambda: fresh.raw.get_dag_run(DAG, "run_1"))
     mock.add_fault("status", method="GET", status=503, times=1)
-    call(lambda: basic.get_dag_run.raw(DAG, "run_1"))  # retried, then succeeds
+    call(lambda: basic.raw.get_dag_run(DAG, "run_1"))  # retried, then succeeds
     mock.add_fault("reset", method="GET", times=1)
-    call(lambda: bearer.get_dag_run.raw(DAG, "run_1"))  # connection error, retried
+    call(lambda: bearer.raw.get_dag_run(DAG, "run_1"))  # connection error, retried
     # calls that fail
     call(lambda: wrong.get_dag_runs(DAG))  # 403
     call(lambda: basic.get_dag_run(DAG, "missing"))  # 404
@@ -366,3 +367,83 @@ def test_tls_client_certificate(certificates: Certificates) -> None:
         )
         with sdk.ApiClient(config) as client:
             assert DAGRunApi(client).get_dag_runs(DAG).total_entries == 0
+
+
+# ---------------------------------------------------------------- proxies
+
+PROXY_SECRET = "proxy-pw-Jk29!secret"
+
+
+def test_calls_go_through_the_proxy(mock: MockAirflow, clients: List[sdk.ApiClient]) -> None:
+    with ForwardProxy() as proxy:
+        api = make_api(clients, mock.url, username="admin", password="admin", proxy=proxy.url)
+        run = api.post_dag_run(DAG, DAGRun(dag_run_id="via_proxy", conf={"k": "v"}))
+        assert api.get_dag_run(DAG, run.dag_run_id).conf == {"k": "v"}
+        assert [(method, url) for method, url, _ in proxy.seen] == [
+            ("POST", f"{mock.url}/dags/{DAG}/dagRuns"),
+            ("GET", f"{mock.url}/dags/{DAG}/dagRuns/via_proxy"),
+        ]
+        assert mock.get_run(DAG, "via_proxy") is not None
+
+
+def test_proxy_credentials_are_sent_and_never_shown(
+    mock: MockAirflow, clients: List[sdk.ApiClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with ForwardProxy(credentials=f"squid:{PROXY_SECRET}") as proxy:
+        proxy_url = proxy.url.replace("http://", f"http://squid:{quote(PROXY_SECRET)}@")
+        config = sdk.Configuration(
+            host=mock.url, username="admin", password="admin", proxy=proxy_url,
+            proxy_headers={"X-Proxy-Team": "data"}, **FAST,
+        )  # fmt: skip
+        client = sdk.ApiClient(config)
+        clients.append(client)
+        assert DAGRunApi(client).get_dag_runs(DAG).total_entries is not None
+        assert proxy.seen[-1][2] == proxy.expected
+        assert ("X-Proxy-Team", "data") in proxy.headers[-1]
+        wrong = proxy_url.replace(quote(PROXY_SECRET), "wrong-" + quote(PROXY_SECRET))
+        texts = [repr(config), str(config), repr(config.replace(proxy=wrong))]
+        with pytest.raises(sdk.ApiException) as refused:
+            make_api(clients, mock.url, proxy=wrong).get_dag_runs(DAG)
+        assert refused.value.status == 407
+    with pytest.raises(sdk.ApiConnectionError) as gone:  # the proxy has stopped
+        make_api(clients, mock.url, proxy=proxy_url, retries=0).get_dag_runs(DAG)
+    for error in (refused.value, gone.value):
+        texts.append("".join(traceback.format_exception(type(error), error, None)))
+    texts += [record.getMessage() for record in caplog.records]
+    for text in texts:
+        assert PROXY_SECRET not in text and quote(PROXY_SECRET) not in text, text
+        assert base64.b64encode(f"squid:{PROXY_SECRET}".encode()).decode() not in text, text
+
+
+def test_https_goes_through_a_connect_tunnel(
+    certificates: Certificates, clients: List[sdk.ApiClient]
+) -> None:
+    with tls_mock(certificates) as url, ForwardProxy() as proxy:
+        api = make_api(
+            clients, url, username="admin", password="admin", proxy=proxy.url,
+            ssl_ca_cert=str(certificates.ca),
+        )  # fmt: skip
+        assert api.get_dag_runs(DAG).total_entries is not None
+        port = url.split(":")[2].split("/")[0]
+        assert proxy.seen == [("CONNECT", f"127.0.0.1:{port}", None)]
+
+
+def test_from_env_reads_the_proxy_variables() -> None:
+    def proxy(host: str, **env: str) -> Any:
+        return sdk.Configuration.from_env({"AIRFLOW_API_URL": host, **env}).proxy
+
+    http, https = "http://plain-proxy:3128", "http://tls-proxy:3128"
+    assert proxy("http://airflow:8080", HTTP_PROXY=http, HTTPS_PROXY=https) == http
+    assert proxy("https://airflow", HTTP_PROXY=http, HTTPS_PROXY=https) == https
+    assert proxy("https://airflow", https_proxy=https, HTTPS_PROXY=http) == https
+    assert proxy("https://airflow", ALL_PROXY=http) == http
+    assert proxy("http://airflow:8080", HTTP_PROXY=http, NO_PROXY="other,airflow") is None
+    assert proxy("http://a.corp.example:8080", HTTP_PROXY=http, NO_PROXY=".example") is None
+    assert proxy("http://airflow:8080", HTTP_PROXY=http, NO_PROXY="airflow:9090") == http
+    assert proxy("http://airflow:8080", HTTP_PROXY=http, no_proxy="*") is None
+    assert proxy("http://airflow:8080") is None
+    with pytest.raises(ValueError, match="proxy must be an http"):
+        sdk.Configuration(proxy="socks5://proxy:1080")
+    with pytest.raises(ValueError, match="cannot change per call"):
+        sdk.ApiClient().with_options(proxy=http)

@@ -104,7 +104,7 @@ def test_vendored_copy_works_without_the_real_package(tmp_path: Path, mock) -> N
             api = DAGRunApi(client)
             created = api.post_dag_run("example_sdk_dag", DAGRun(dag_run_id="vendored"))
             fetched = api.get_dag_run("example_sdk_dag", "vendored")
-            pages = list(api.get_dag_runs.paginate("example_sdk_dag"))
+            pages = list(api.paginate.get_dag_runs("example_sdk_dag"))
         print(created.dag_run_id, fetched.state, [run.dag_run_id for run in pages])
         print(sorted({m.split(".")[0] for m in sys.modules if "dagruns" in m or "airflow" in m}))
         """,

@@ -217,7 +217,7 @@ def test_naive_datetime_in_a_query_raises_before_any_request(
     with pytest.raises(ValueError, match=f"^{param} must be a timezone-aware datetime"):
         api.get_dag_runs(DAG, **{param: datetime(2024, 1, 1)})
     with pytest.raises(ValueError, match=f"^{param} must be a timezone-aware datetime"):
-        list(api.get_dag_runs.paginate(DAG, **{param: date(2024, 1, 1)}))
+        list(api.paginate.get_dag_runs(DAG, **{param: date(2024, 1, 1)}))
     assert sent() in (None, [])
 
 
@@ -400,7 +400,7 @@ def test_nulls_and_empty_conf_decode_as_none_and_empty_dict(
     when = unique_date()
     mock.add_run(DAG, "nulls", when, data_interval_start=None, data_interval_end=None)
 
-    response = api.get_dag_run.raw(DAG, "nulls")
+    response = api.raw.get_dag_run(DAG, "nulls")
 
     run = response.data
     assert b'"data_interval_start": null' in response.raw_data

@@ -1,4 +1,4 @@
-"""A typed client for the DAG Run endpoints of Apache Airflow's stable REST API v1.
+"""Airflow DAG Run API 2.11.2: a typed client for `DAGRunApi` and the other operations of `/api/v1`.
 
 Everything is imported on first use, so `import airflow_python_sdk` stays cheap:
 
@@ -8,7 +8,7 @@ Everything is imported on first use, so `import airflow_python_sdk` stays cheap:
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, List
 
-__version__ = "1.0.0"
+__version__ = "2.0.0"
 
 _EXCEPTIONS = (
     "ApiException",
@@ -20,6 +20,7 @@ _EXCEPTIONS = (
     "ForbiddenException",
     "NotFoundException",
     "ConflictException",
+    "UnprocessableEntityException",
     "TooManyRequestsException",
     "ServiceException",
     "WaitTimeoutError",
@@ -29,6 +30,7 @@ _EXPORTS = {
     "Configuration": ".configuration",
     "ApiClient": ".api_client",
     "ApiResponse": ".api_client",
+    "Pages": ".paging",
     **{name: ".exceptions" for name in _EXCEPTIONS},
     "DAGRunApi": ".api.dag_run_api",
     "BasicDAGRun": ".model.basic_dag_run",
@@ -79,6 +81,9 @@ if TYPE_CHECKING:
     from .exceptions import ServiceException as ServiceException
     from .exceptions import TooManyRequestsException as TooManyRequestsException
     from .exceptions import UnauthorizedException as UnauthorizedException
+    from .exceptions import (
+        UnprocessableEntityException as UnprocessableEntityException,
+    )
     from .exceptions import WaitTimeoutError as WaitTimeoutError
     from .model.basic_dag_run import BasicDAGRun as BasicDAGRun
     from .model.clear_dag_run import ClearDagRun as ClearDagRun
@@ -96,3 +101,4 @@ if TYPE_CHECKING:
         TaskInstanceReferenceCollection as TaskInstanceReferenceCollection,
     )
     from .model.update_dag_run_state import UpdateDagRunState as UpdateDagRunState
+    from .paging import Pages as Pages

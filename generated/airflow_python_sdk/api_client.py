@@ -1,135 +1,63 @@
-"""The client: builds each request, sends it through the transport, and decodes the answer."""
+"""The client that sends every operation's request, and the base and views of the API classes.
+
+ApiClient      one connection pool, the credentials and default headers; `send(request)`
+Api            base of the generated API classes: each operation is a method that builds a
+               `Request` and hands it to `_call`, which returns the decoded answer
+raw_response   an operation returning the whole `ApiResponse` (the `api.raw` view)
+paginated      a list operation returning every item of every page (the `api.paginate` view)
+"""
 
 from __future__ import annotations
 
-import datetime
-import enum
+import copy
 import functools
 import json
 import sys
-from importlib import import_module
 from types import TracebackType
 from typing import (
-    TYPE_CHECKING,
     Any,
     Callable,
+    ClassVar,
     Dict,
-    FrozenSet,
     Generic,
+    Iterator,
     Mapping,
     Optional,
+    Sequence,
+    Tuple,
     Type,
     TypeVar,
     Union,
     cast,
-    overload,
 )
-from urllib.parse import quote
 
 import urllib3
 from urllib3.exceptions import ConnectTimeoutError
 
 from . import __version__
-from .configuration import Configuration
-from .exceptions import ApiDecodeError, exception_class
-from .paging import Pages
+from .auth import Credentials
+from .configuration import Configuration, check_header_safe
+from .exceptions import ApiDecodeError, ApiException, exception_class
+from .paging import Pages, Paging
 from .transport import RETRY_STATUSES, RetryPolicy, Transport
+from .wire import Request, build_path, build_query, decode, encode_body
 
 if sys.version_info >= (3, 10):
-    from typing import Concatenate, ParamSpec, Protocol
+    from typing import Concatenate, ParamSpec
 else:
-    from typing_extensions import Concatenate, ParamSpec, Protocol
-
-if TYPE_CHECKING:
-    from pydantic import TypeAdapter
+    from typing_extensions import Concatenate, ParamSpec
 
 T = TypeVar("T")
 Item = TypeVar("Item")
-M = TypeVar("M")
-R = TypeVar("R", bound="Request[Any]")
 P = ParamSpec("P")
+ApiT = TypeVar("ApiT", bound="Api")
+
+RequestTimeout = Union[None, float, Tuple[float, float]]
+"""A call's timeout: seconds for each read, or a `(connect, read)` pair; None: the client's."""
+RequestHeaders = Optional[Mapping[str, str]]
+"""Headers added to one call."""
+
 _IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
-
-
-class Request(Generic[T]):
-    """What an operation sends, and the model (`"module:Class"`) its answer decodes into.
-
-    `recover_conflict`, when set, fetches the result after a retried request meets 409: the
-    first attempt did land. Likewise a retried DELETE that meets 404 after an attempt that may
-    have landed has done its work, and succeeds.
-    """
-
-    __slots__ = (
-        "method",
-        "path",
-        "path_params",
-        "query",
-        "body",
-        "returns",
-        "idempotent",
-        "recover_conflict",
-        "paging",
-    )
-
-    def __init__(
-        self,
-        method: str,
-        path: str,
-        path_params: Optional[Mapping[str, str]] = None,
-        query: Optional[Mapping[str, Any]] = None,
-        body: Any = None,
-        returns: Optional[str] = None,
-        idempotent: bool = False,
-        recover_conflict: Optional[Callable[[], ApiResponse[T]]] = None,
-        paging: Optional[Paging] = None,
-    ) -> None:
-        self.method = method
-        self.path = path
-        self.path_params = path_params or {}
-        self.query = query or {}
-        self.body = body
-        self.returns = returns
-        self.idempotent = idempotent
-        self.recover_conflict = recover_conflict
-        self.paging = paging
-
-    def replace(self: R, **changes: Any) -> R:
-        """A copy with some parts changed."""
-        copy = object.__new__(type(self))
-        for name in Request.__slots__:
-            setattr(copy, name, changes[name] if name in changes else getattr(self, name))
-        return copy
-
-
-class Paging:
-    """Where a paged answer keeps its items and total, and which argument is the offset."""
-
-    __slots__ = ("items", "total", "offset")
-
-    def __init__(self, items: str, total: str, offset: str) -> None:
-        self.items = items
-        self.total = total
-        self.offset = offset
-
-
-class PagedRequest(Request[T], Generic[T, Item]):
-    """A request for one page of a list of `Item`s; `paging` says how to ask for the next."""
-
-    __slots__ = ()
-    paging: Paging
-
-    def offset(self) -> int:
-        """The offset this request asks for."""
-        if self.paging.offset in self.query:
-            return int(self.query[self.paging.offset] or 0)
-        return int(getattr(self.body, self.paging.offset, None) or 0)
-
-    def at_offset(self, offset: int) -> PagedRequest[T, Item]:
-        """The same request for the page starting at `offset` (in the query or the body)."""
-        if self.paging.offset in self.query:
-            return self.replace(query={**self.query, self.paging.offset: offset})
-        body = with_fields(self.body, **{self.paging.offset: offset})
-        return self.replace(body=body)
 
 
 class ApiResponse(Generic[T]):
@@ -150,19 +78,26 @@ class ApiResponse(Generic[T]):
 class ApiClient:
     """Sends the API's requests over one connection pool; safe to share between threads.
 
-    Use it as a context manager, or call `close()` when done.
+    `header_name`/`header_value` (or `set_default_header`) add a header to every call, e.g.
+    one a gateway in front of the server needs. Use the client as a context manager, or call
+    `close()` when done.
     """
 
     def __init__(
         self,
         configuration: Optional[Configuration] = None,
+        header_name: Optional[str] = None,
+        header_value: Optional[str] = None,
         *,
         transport: Optional[Transport] = None,
     ) -> None:
         self.configuration = config = configuration or Configuration()
+        self.default_headers: Dict[str, str] = {}
+        if header_name is not None:
+            self.set_default_header(header_name, header_value or "")
         self._owns_transport = transport is None
         self._transport = transport or Transport(config)
-        self._base_url = config.host.rstrip("/")
+        self._credentials = Credentials()
         self._timeout = urllib3.Timeout(connect=config.connect_timeout, read=config.read_timeout)
         self._retry = RetryPolicy(
             total=config.retries,
@@ -176,7 +111,7 @@ class ApiClient:
             redirect=False,
         )
         self._no_replay = self._retry.new(read=0, status=0)
-        self._user_agent = f"airflow-python-sdk/{__version__}"
+        self.user_agent = f"airflow-python-sdk/{__version__}"
 
     def __enter__(self) -> ApiClient:
         return self
@@ -194,32 +129,45 @@ class ApiClient:
         if self._owns_transport:
             self._transport.close()
 
-    def with_options(self, **changes: Any) -> ApiClient:
-        """A client sharing this one's connections, with some settings changed.
+    def set_default_header(self, name: str, value: str) -> None:
+        """Send this header on every call (of this client and its `with_options` copies)."""
+        check_header_safe(f"header {name!r}", f"{name}{value}")
+        self.default_headers[name] = value
 
-        For example `client.with_options(read_timeout=5, retries=0)`. The connections' own
-        settings (TLS, pool size) belong to the pool: change them with a new `ApiClient`.
+    def with_options(self, **changes: Any) -> ApiClient:
+        """A client sharing this one's connections, tokens and default headers, with some
+        settings changed: e.g. `client.with_options(read_timeout=5, retries=0)`.
+
+        The connections' own settings (TLS, pool size, proxy) belong to the pool: change them
+        with a new `ApiClient`.
         """
         pooled = sorted(set(changes) & Transport.SETTINGS)
         if pooled:
             raise ValueError(f"{', '.join(pooled)} cannot change per call: make a new ApiClient")
-        return ApiClient(self.configuration.replace(**changes), transport=self._transport)
+        client = ApiClient(self.configuration.replace(**changes), transport=self._transport)
+        client.default_headers = self.default_headers
+        client._credentials = self._credentials
+        return client
 
-    def send(self, request: Request[T]) -> ApiResponse[T]:
-        """Send a request and decode its answer; errors raise an `ApiException` subclass."""
-        url = self._base_url + build_path(request.path, request.path_params)
+    def send(
+        self,
+        request: Request[T],
+        base_path: str = "",
+        *,
+        timeout: RequestTimeout = None,
+        headers: RequestHeaders = None,
+    ) -> ApiResponse[T]:
+        """Send a request below `base_path` and decode its answer.
+
+        Errors raise an `ApiException` subclass; a streamed answer's data is an iterator over
+        its decoded lines.
+        """
+        url = self._root(base_path) + base_path + build_path(request.path, request.path_params)
         query = build_query(request.query)
         if query:
             url = f"{url}?{query}"
         body = None if request.body is None else encode_body(request.body)
-        response = self._transport.request(
-            request.method,
-            url,
-            headers=self._headers(body is not None),
-            body=body,
-            timeout=self._timeout,
-            retries=self._retries_for(request),
-        )
+        response = self._exchange(request, url, body, _timeout(timeout) or self._timeout, headers)
         if (
             response.status == 409
             and request.recover_conflict
@@ -230,243 +178,224 @@ class ApiClient:
             if _may_have_landed_before(response):  # an earlier attempt deleted it: done
                 return ApiResponse(204, response.headers, cast(T, None), b"")
         if not 200 <= response.status < 300:
-            raise exception_class(response.status)(
-                response.status,
-                response.reason,
-                method=request.method,
-                url=url,
-                headers=response.headers,
-                body=response.data,
-            )
-        data = decode(request.returns, response, request.method, url)
+            raise _error(response, request.method, url)
+        if request.stream:
+            lines = self._transport.lines(response, request.method, url)
+            data = cast(T, _decoded(request, lines))
+            return ApiResponse(response.status, response.headers, data, b"")
+        failed = functools.partial(_decode_error, response, request.method, url)
+        data = decode(request.returns, response.data, failed)
         return ApiResponse(response.status, response.headers, data, response.data)
 
-    def _headers(self, has_body: bool) -> Dict[str, str]:
-        headers = {"Accept": "application/json", "User-Agent": self._user_agent}
+    def _exchange(
+        self,
+        request: Request[Any],
+        url: str,
+        body: Optional[bytes],
+        timeout: urllib3.Timeout,
+        extra: RequestHeaders,
+    ) -> urllib3.BaseHTTPResponse:
+        """Send with credentials; after a 401, once more with a renewed token if one can be."""
+        config, token_url = self.configuration, request.token_url
+        safe = request.idempotent or request.method in _IDEMPOTENT_METHODS
+        for attempt in (1, 2):
+            authorization = self._credentials.header(config, token_url, self._login)
+            response = self._transport.request(
+                request.method,
+                url,
+                headers=self._headers(body is not None, authorization, extra),
+                body=body,
+                timeout=timeout,
+                retries=self._retry if safe else self._no_replay,
+                stream=request.stream,
+            )
+            if (
+                attempt == 1
+                and response.status == 401
+                and authorization
+                and self._credentials.renewable(config, token_url)
+            ):
+                response.drain_conn()
+                self._credentials.forget(config, token_url, authorization)
+                continue
+            break
+        return response
+
+    def _login(self, token_url: str, credentials: Dict[str, str]) -> str:
+        """Post the credentials to the token endpoint; return its `access_token`."""
+        url = token_url if "://" in token_url else self._root("") + token_url
+        response = self._transport.request(
+            "POST",
+            url,
+            headers=self._headers(True, None, None),
+            body=json.dumps(credentials).encode(),
+            timeout=self._timeout,
+            retries=self._retry,
+        )
+        if not 200 <= response.status < 300:
+            raise _error(response, "POST", url, title=f"the login at {token_url} failed")
+        try:
+            token = json.loads(response.data)["access_token"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise _decode_error(
+                response, "POST", url, "the login gave no access_token", str(error)
+            ) from error
+        return cast(str, token)
+
+    def _root(self, base_path: str) -> str:
+        """The server's URL: the configured host without the base path, if it ends with it."""
+        host = self.configuration.host.rstrip("/")
+        if base_path and host.endswith(base_path):
+            return host[: -len(base_path)]
+        return host
+
+    def _headers(
+        self, has_body: bool, authorization: Optional[str], extra: RequestHeaders
+    ) -> Dict[str, str]:
+        headers = {"Accept": "application/json", "User-Agent": self.user_agent}
         if has_body:
             headers["Content-Type"] = "application/json"
-        authorization = self.configuration.auth_header()
         if authorization:
             headers["Authorization"] = authorization
+        headers.update(self.default_headers)
+        for name, value in (extra or {}).items():
+            check_header_safe(f"header {name!r}", f"{name}{value}")
+            headers[name] = value
         return headers
 
-    def _retries_for(self, request: Request[Any]) -> RetryPolicy:
-        safe = request.idempotent or request.method in _IDEMPOTENT_METHODS
-        return self._retry if safe else self._no_replay
 
+class Api:
+    """The base of the generated API classes: the operations of one API, on one client.
 
-class _HasClient(Protocol):
-    api_client: ApiClient
-
-
-Api = TypeVar("Api", bound=_HasClient)
-
-
-class operation(Generic[Api, P, T]):  # noqa: N801 - used as a decorator
-    """Makes an API method that builds a `Request` into a call.
-
-    `api.get_dag_run(...)` returns the decoded data; `api.get_dag_run.raw(...)` the whole
-    `ApiResponse` (status, headers, data).
+    Each operation is a method that builds its `Request` and hands it to `_call`; every one
+    takes the keyword-only per-call options `_request_timeout` (seconds, or a `(connect, read)`
+    pair) and `_headers` (extra headers for this call).
     """
 
-    def __init__(self, build: Callable[Concatenate[Api, P], Request[T]]) -> None:
-        self.build = build
-        self.__doc__ = build.__doc__
+    base_path: ClassVar[str] = ""
+    """Where the API lives on the server (e.g. `/api/v2`)."""
 
-    @overload
-    def __get__(self, api: None, owner: Optional[type] = None) -> operation[Api, P, T]: ...
+    def __init__(self, api_client: Optional[ApiClient] = None) -> None:
+        self.api_client = api_client or ApiClient()
 
-    @overload
-    def __get__(self, api: Api, owner: Optional[type] = None) -> BoundOperation[P, T]: ...
+    def with_options(self: ApiT, **changes: Any) -> ApiT:
+        """The same operations through `api_client.with_options(**changes)`, e.g. a timeout."""
+        return type(self)(self.api_client.with_options(**changes))
 
-    def __get__(
-        self, api: Optional[Api], owner: Optional[type] = None
-    ) -> Union[operation[Api, P, T], BoundOperation[P, T]]:
-        if api is None:
-            return self
-        return BoundOperation(functools.partial(self.build, api), api.api_client)
+    def _call(self, request: Request[T], timeout: RequestTimeout, headers: RequestHeaders) -> T:
+        """Send an operation's request; return the decoded answer."""
+        return self._send(request, timeout, headers).data
 
+    def _send(
+        self, request: Request[T], timeout: RequestTimeout, headers: RequestHeaders
+    ) -> ApiResponse[T]:
+        return self.api_client.send(request, self.base_path, timeout=timeout, headers=headers)
 
-class BoundOperation(Generic[P, T]):
-    """An operation of one API object: call it for the data, or `.raw(...)` for the response."""
-
-    def __init__(self, build: Callable[P, Request[T]], client: ApiClient) -> None:
-        self.build = build
-        self.client = client
-
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T:
-        return self.client.send(self.build(*args, **kwargs)).data
-
-    def raw(self, *args: P.args, **kwargs: P.kwargs) -> ApiResponse[T]:
-        """Call the operation and return the whole response."""
-        return self.client.send(self.build(*args, **kwargs))
+    def _answering(self: ApiT, answer: Callable[..., Any]) -> ApiT:
+        """A copy of this API whose operations return `answer(request, timeout, headers)`."""
+        view = copy.copy(self)
+        vars(view)["_call"] = answer
+        return view
 
 
-class paged_operation(Generic[Api, P, T, Item]):  # noqa: N801 - used as a decorator
-    """An `operation` over a paged list: `.paginate(...)` also iterates over every item."""
+class View(Generic[ApiT]):
+    """Another way to call an API's operations (`api.raw`, `api.paginate`)."""
 
-    def __init__(self, build: Callable[Concatenate[Api, P], PagedRequest[T, Item]]) -> None:
-        self.build = build
-        self.__doc__ = build.__doc__
+    def __init__(self, api: ApiT) -> None:
+        self._api = api
 
-    @overload
-    def __get__(
-        self, api: None, owner: Optional[type] = None
-    ) -> paged_operation[Api, P, T, Item]: ...
-
-    @overload
-    def __get__(
-        self, api: Api, owner: Optional[type] = None
-    ) -> BoundPagedOperation[P, T, Item]: ...
-
-    def __get__(
-        self, api: Optional[Api], owner: Optional[type] = None
-    ) -> Union[paged_operation[Api, P, T, Item], BoundPagedOperation[P, T, Item]]:
-        if api is None:
-            return self
-        return BoundPagedOperation(functools.partial(self.build, api), api.api_client)
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._api!r}>"
 
 
-class BoundPagedOperation(BoundOperation[P, T], Generic[P, T, Item]):
-    """A paged operation of one API object."""
+def raw_response(
+    operation: Callable[Concatenate[ApiT, P], T],
+) -> Callable[Concatenate[View[ApiT], P], ApiResponse[T]]:
+    """The operation, returning the whole `ApiResponse`: status, headers, data, raw body."""
 
-    build: Callable[P, PagedRequest[T, Item]]
+    def call(view: View[ApiT], *args: P.args, **kwargs: P.kwargs) -> ApiResponse[T]:
+        answer = operation(view._api._answering(view._api._send), *args, **kwargs)
+        return cast(ApiResponse[T], answer)
 
-    def paginate(self, *args: P.args, **kwargs: P.kwargs) -> Pages[Item]:
-        """Every item of every page matching the arguments, fetched lazily as you iterate.
-
-        The arguments are the operation's; its limit (if given) is the page size.
-        """
-        return Pages(self.client, self.build(*args, **kwargs))
-
-
-def build_path(template: str, params: Mapping[str, str]) -> str:
-    """Fill a path template, percent-encoding each parameter with nothing left safe."""
-    encoded = {}
-    for name, value in params.items():
-        if not isinstance(value, str) or not value:
-            raise ValueError(f"{name} must be a non-empty string, got {value!r}")
-        if "/" in value:
-            raise ValueError(
-                f"{name} {value!r} contains '/': the server decodes %2F before routing, "
-                "so no request can address it"
-            )
-        encoded[name] = "%2E" * len(value) if value in (".", "..") else quote(value, safe="")
-    return template.format(**encoded)
+    return _like(operation, call)
 
 
-def build_query(params: Mapping[str, Any]) -> str:
-    """Encode query parameters: lists repeat the name, `None` is left out, `+` becomes %2B."""
-    pairs = []
-    for name, value in params.items():
-        if value is None:
-            continue
-        for item in value if isinstance(value, (list, tuple)) else (value,):
-            pairs.append(f"{quote(name, safe='')}={quote(query_value(name, item), safe='')}")
-    return "&".join(pairs)
+def paginated(
+    operation: Callable[Concatenate[ApiT, P], T],
+    items: Callable[[T], Optional[Sequence[Item]]],
+    **paging: Optional[str],
+) -> Callable[Concatenate[View[ApiT], P], Pages[Item]]:
+    """The list operation, returning every item of every page (see `Paging` for `paging`).
 
-
-def query_value(name: str, value: Any) -> str:
-    """One query value as text; a datetime must carry its timezone."""
-    if isinstance(value, datetime.datetime):
-        if value.utcoffset() is None:
-            raise ValueError(
-                f"{name} must be a timezone-aware datetime, got the naive {value.isoformat()} "
-                "(for UTC pass tzinfo=datetime.timezone.utc)"
-            )
-        return rfc3339(value)
-    if isinstance(value, datetime.date):
-        raise ValueError(f"{name} must be a timezone-aware datetime, got the date {value}")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    return str(value)
-
-
-def rfc3339(value: datetime.datetime) -> str:
-    """An aware datetime as RFC 3339 text with a `±hh:mm` offset.
-
-    An offset with seconds (zoneinfo's local mean time before ~1940), which RFC 3339 cannot
-    write, is sent as the same instant in UTC.
+    The arguments are the operation's; its limit (if given) is the page size.
     """
-    offset = value.utcoffset()
-    if offset is not None and offset % datetime.timedelta(minutes=1):
-        value = value.astimezone(datetime.timezone.utc)
-    return value.isoformat()
+    how = Paging(items, **paging)
+
+    def call(view: View[ApiT], *args: P.args, **kwargs: P.kwargs) -> Pages[Item]:
+        def pages(request: Request[Any], timeout: RequestTimeout, headers: RequestHeaders) -> Any:
+            return Pages(lambda page: view._api._call(page, timeout, headers), request, how)
+
+        return cast(Pages[Item], operation(view._api._answering(pages), *args, **kwargs))
+
+    return _like(operation, call)
 
 
-def encode_body(body: Any) -> bytes:
-    """JSON of a request model: only the fields that are set, never read-only ones or nulls."""
-    fields = getattr(type(body), "__dataclass_fields__", None)
-    if fields is None or isinstance(body, type):
-        raise TypeError(f"a request body must be a model instance, got {type(body).__name__}")
-    unknown = set(vars(body)) - set(fields)
-    if unknown:
-        raise ValueError(f"{type(body).__name__} has no field(s) {', '.join(sorted(unknown))}")
-    read_only: FrozenSet[str] = getattr(type(body), "read_only_fields", frozenset())
-    encoded = _adapter(type(body)).dump_json(body, exclude_none=True, exclude=set(read_only))
-    if b"NaN" in encoded or b"Infinity" in encoded:  # models write them as such: find which
-        json.loads(encoded, parse_constant=_refuse_constant)
-    return encoded
+def _like(operation: Callable[..., Any], call: Callable[..., T]) -> Callable[..., T]:
+    """`call` with the operation's name, docstring and signature (for help() and IDEs)."""
+    return functools.wraps(operation)(call)
 
 
-def _refuse_constant(name: str) -> None:
-    raise ValueError(f"a request body cannot carry {name}: JSON has no such number")
-
-
-def with_fields(model: M, **changes: Any) -> M:
-    """A copy of a model with some fields changed, validated again."""
-    import dataclasses  # loaded with pydantic by now; importing it up front would slow imports
-
-    return dataclasses.replace(model, **changes)  # type: ignore[type-var]
-
-
-def decode(returns: Optional[str], response: Any, method: str, url: str) -> Any:
-    """Decode a successful answer's body into its model, straight from the bytes."""
-    if returns is None:
+def _timeout(timeout: RequestTimeout) -> Optional[urllib3.Timeout]:
+    if timeout is None:
         return None
-    module, _, name = returns.partition(":")
-    try:
-        return _adapter(_model(module, name)).validate_json(response.data)
-    except ValueError as error:
-        raise ApiDecodeError(
-            response.status,
-            response.reason,
-            method=method,
-            url=url,
-            headers=response.headers,
-            body=response.data,
-            title=f"the body is not a valid {name}",
-            detail=_first_error(error),
-        ) from error
+    connect, read = timeout if isinstance(timeout, tuple) else (None, timeout)
+    for value in (connect, read):
+        if value is not None and (isinstance(value, bool) or not value > 0):
+            raise ValueError(
+                f"_request_timeout must be seconds or a (connect, read) pair, got {timeout!r}"
+            )
+    if connect is None:
+        return urllib3.Timeout(read=read)
+    return urllib3.Timeout(connect=connect, read=read)
 
 
-@functools.lru_cache(maxsize=None)
-def _model(module: str, name: str) -> Any:
-    return getattr(import_module(f".model.{module}", __package__), name)
+def _decoded(request: Request[Any], lines: Iterator[bytes]) -> Iterator[Any]:
+    for line in lines:
+        yield decode(request.returns, line, functools.partial(_stream_error, line))
 
 
-_ADAPTERS: Dict[Any, TypeAdapter[Any]] = {}
+def _error(
+    response: urllib3.BaseHTTPResponse, method: str, url: str, title: Optional[str] = None
+) -> ApiException:
+    error = exception_class(response.status)(
+        response.status,
+        response.reason,
+        method=method,
+        url=url,
+        headers=response.headers,
+        body=response.data,
+        title=title,
+    )
+    return error
 
 
-def _adapter(model: Any) -> TypeAdapter[Any]:
-    """The cached pydantic TypeAdapter of a model; pydantic is imported on first use."""
-    adapter = _ADAPTERS.get(model)
-    if adapter is None:
-        from pydantic import TypeAdapter
+def _decode_error(
+    response: urllib3.BaseHTTPResponse, method: str, url: str, title: str, detail: str
+) -> ApiDecodeError:
+    return ApiDecodeError(
+        response.status,
+        response.reason,
+        method=method,
+        url=url,
+        headers=response.headers,
+        body=response.data,
+        title=title,
+        detail=detail,
+    )
 
-        adapter = _ADAPTERS[model] = TypeAdapter(model)
-    return adapter
 
-
-def _first_error(error: ValueError) -> str:
-    errors = getattr(error, "errors", None)
-    if not callable(errors):
-        return str(error)
-    first = errors()[0]
-    where = ".".join(str(part) for part in first["loc"])
-    return f"{where}: {first['msg']}" if where else str(first["msg"])
+def _stream_error(line: bytes, title: str, detail: str) -> ApiDecodeError:
+    return ApiDecodeError(200, "OK", body=line, title=f"a streamed line: {title}", detail=detail)
 
 
 def _may_have_landed_before(response: Any) -> bool:

@@ -6,6 +6,7 @@
     ├── ForbiddenException            403 (a stock Airflow's answer to missing credentials too)
     ├── NotFoundException             404
     ├── ConflictException             409
+    ├── UnprocessableEntityException  422 (`detail` names each refused field)
     ├── TooManyRequestsException      429 (`retry_after` says how long the server asked to wait)
     ├── ServiceException              5xx
     ├── ApiDecodeError                a 2xx whose body is not what the API promises
@@ -14,9 +15,11 @@
 
 Design:
 - `title`, `detail` and `type` are parsed from the server's problem details
-  (`application/problem+json`, or any JSON object); when the answer is not JSON (Airflow's HTML
-  "Ooops!" page, a proxy's page) `excerpt` holds its text, tags stripped, cut to 200 characters.
-  `body` keeps the raw bytes.
+  (`application/problem+json`, or any JSON object). FastAPI's `detail` (Airflow 3) may be a
+  string, a list of `{loc, msg}` (read as `body.logical_date: Input should have timezone info`)
+  or an object (read as its `reason` and `message`); `{"error": ...}` is read as the detail too.
+  When the answer is not JSON (Airflow's HTML "Ooops!" page, a proxy's page, a text/plain 500)
+  `excerpt` holds its text, tags stripped, cut to 200 characters. `body` keeps the raw bytes.
 - `str(error)` is one line saying what went wrong and where: status, method and URL, then the
   server's words (each part flattened to one line and cut), e.g.
   `404 NOT FOUND: GET http://host/api/v1/dags/d/dagRuns/r: DAGRun not found: DAGRun with ...`.
@@ -72,7 +75,7 @@ class ApiException(Exception):
         self.body = body or b""
         problem = _problem_details(self.headers, self.body)
         self.title: Optional[str] = title or _text(problem.get("title"))
-        self.detail: Optional[str] = detail or _text(problem.get("detail"))
+        self.detail: Optional[str] = detail or _detail(problem.get("detail", problem.get("error")))
         self.type: Optional[str] = _text(problem.get("type"))
         self.excerpt: Optional[str] = None if problem else (_excerpt(self.body) or None)
         self.retry_after: Optional[float] = _retry_after(self.headers)
@@ -131,6 +134,10 @@ class ConflictException(ApiException):
     """409: the run already exists (same run id or logical date)."""
 
 
+class UnprocessableEntityException(ApiException):
+    """422: the request's body or parameters do not fit the API (FastAPI's validation)."""
+
+
 class TooManyRequestsException(ApiException):
     """429: rate limited; retried by default for safe requests. See `retry_after`."""
 
@@ -154,6 +161,7 @@ _BY_STATUS: Dict[int, Type[ApiException]] = {
     403: ForbiddenException,
     404: NotFoundException,
     409: ConflictException,
+    422: UnprocessableEntityException,
     429: TooManyRequestsException,
 }
 
@@ -209,6 +217,24 @@ def retry_after_seconds(value: Optional[str]) -> Optional[float]:
 
 def _text(value: Any) -> Optional[str]:
     return None if value is None else str(value)
+
+
+def _detail(value: Any) -> Optional[str]:
+    """A problem's detail as text: FastAPI's field errors joined by "; ", an object's
+    reason and message, any other value as it is."""
+    if isinstance(value, list):
+        return "; ".join(_field_error(item) for item in value) or None
+    if isinstance(value, dict):
+        said = [str(value[key]) for key in ("reason", "message") if value.get(key)]
+        return ": ".join(said) if said else json.dumps(value)
+    return _text(value)
+
+
+def _field_error(error: Any) -> str:
+    if not isinstance(error, dict):
+        return str(error)
+    where = ".".join(str(part) for part in error.get("loc") or ())
+    return f"{where}: {error.get('msg')}" if where else str(error.get("msg"))
 
 
 def _one_line(text: str) -> str:

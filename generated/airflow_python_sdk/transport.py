@@ -1,7 +1,8 @@
 """Transport: HTTP over one `urllib3.PoolManager`, with timeouts, retries and redacted logs.
 
 Design:
-- One pool per client, shared by every thread (and by `with_options` copies): at most
+- One pool per client, shared by every thread (and by `with_options` copies), through the
+  configured forward proxy if any (plain HTTP is forwarded, HTTPS tunnelled with CONNECT): at most
   `pool_size` connections are open to a host; a call that finds them all busy waits for one
   (`block=True`), so a burst of threads never opens more connections than that. `close()`
   closes the sockets at once.
@@ -24,7 +25,8 @@ import logging
 import random
 import time
 from types import TracebackType
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Iterator, Mapping, Optional
+from urllib.parse import unquote, urlsplit
 
 import urllib3
 from urllib3.exceptions import (
@@ -134,19 +136,41 @@ class RetryPolicy(urllib3.Retry):
 class Transport:
     """Sends requests over a shared, thread-safe connection pool."""
 
-    SETTINGS = frozenset(("verify_ssl", "ssl_ca_cert", "cert_file", "key_file", "pool_size"))
+    SETTINGS = frozenset(
+        (
+            "verify_ssl",
+            "ssl_ca_cert",
+            "cert_file",
+            "key_file",
+            "pool_size",
+            "proxy",
+            "proxy_headers",
+        )
+    )
     """The configuration settings the pool is made with."""
 
     def __init__(self, config: Configuration) -> None:
-        self._pool = urllib3.PoolManager(
-            num_pools=4,
-            maxsize=config.pool_size,
-            block=True,
-            cert_reqs="CERT_REQUIRED" if config.verify_ssl else "CERT_NONE",
-            ca_certs=config.ssl_ca_cert,
-            cert_file=config.cert_file,
-            key_file=config.key_file,
-        )
+        options: Dict[str, Any] = {
+            "num_pools": 4,
+            "maxsize": config.pool_size,
+            "block": True,
+            "cert_reqs": "CERT_REQUIRED" if config.verify_ssl else "CERT_NONE",
+            "ca_certs": config.ssl_ca_cert,
+            "cert_file": config.cert_file,
+            "key_file": config.key_file,
+        }
+        self._pool: urllib3.PoolManager
+        if config.proxy:
+            proxy = urlsplit(config.proxy)
+            headers = dict(config.proxy_headers or {})
+            if proxy.username is not None:
+                credentials = f"{unquote(proxy.username)}:{unquote(proxy.password or '')}"
+                headers.update(urllib3.make_headers(proxy_basic_auth=credentials))
+            self._pool = urllib3.ProxyManager(
+                redact_url(config.proxy), proxy_headers=headers, **options
+            )
+        else:
+            self._pool = urllib3.PoolManager(**options)
 
     def request(
         self,
@@ -157,8 +181,13 @@ class Transport:
         body: Optional[bytes],
         timeout: urllib3.Timeout,
         retries: RetryPolicy,
+        stream: bool = False,
     ) -> urllib3.BaseHTTPResponse:
-        """Send one request (and its retries); connection failures raise ApiConnectionError."""
+        """Send one request (and its retries); connection failures raise ApiConnectionError.
+
+        With `stream`, the body is left to be read (`lines`) and the connection stays taken
+        until it is read or the response released.
+        """
         started = time.monotonic()
         try:
             response = self._pool.urlopen(
@@ -169,7 +198,7 @@ class Transport:
                 timeout=timeout,
                 retries=retries,
                 redirect=False,
-                preload_content=True,
+                preload_content=not stream,
                 enforce_content_length=True,
             )
         except (HTTPError, OSError) as error:
@@ -187,6 +216,28 @@ class Transport:
         if logger.isEnabledFor(logging.DEBUG):
             _log_exchange(method, url, headers, body, response, time.monotonic() - started)
         return response
+
+    @staticmethod
+    def lines(response: urllib3.BaseHTTPResponse, method: str, url: str) -> Iterator[bytes]:
+        """The lines of a streamed answer as they arrive (without their line break).
+
+        A connection that breaks (or times out) mid-stream raises ApiConnectionError; a last
+        line that came without its line break, cut off, is not returned as a line.
+        """
+        pending = b""
+        try:
+            for chunk in response.stream(8192, decode_content=True):
+                pending += chunk
+                *complete, pending = pending.split(b"\n")
+                yield from (line for line in complete if line.strip())
+        except (HTTPError, OSError) as error:
+            raise _connection_error(error, method, url) from error
+        finally:
+            response.release_conn()
+        if pending.strip():
+            raise ApiConnectionError(
+                reason="the stream ended in the middle of a line", method=method, url=url
+            )
 
     def close(self) -> None:
         """Close every pooled connection now; one still in use is closed when it comes back.

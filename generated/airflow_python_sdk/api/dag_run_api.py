@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from ..api_client import (
-    ApiClient,
-    PagedRequest,
-    Paging,
-    Request,
-    operation,
-    paged_operation,
-    with_fields,
+    Api,
+    RequestHeaders,
+    RequestTimeout,
+    View,
+    paginated,
+    raw_response,
 )
 from ..waiting import wait_until
+from ..wire import Request, with_fields
 
 if TYPE_CHECKING:
     import datetime
@@ -29,66 +29,103 @@ if TYPE_CHECKING:
     from ..model.update_dag_run_state import UpdateDagRunState
 
 
-class DAGRunApi:
-    """The DAGRun operations. Each method returns the decoded answer;
-    `.raw(...)` on a method returns the whole `ApiResponse`."""
+class DAGRunApi(Api):
+    """The DAGRun operations: each method returns the decoded answer.
 
-    def __init__(self, api_client: Optional[ApiClient] = None) -> None:
-        self.api_client = api_client or ApiClient()
+    `api.raw.<operation>(...)` returns the whole `ApiResponse` (status, headers, data) and
+    `api.paginate.<operation>(...)` iterates over every item of a list, page by page.
+    """
 
-    def with_options(self, **changes: Any) -> DAGRunApi:
-        """The same operations through `api_client.with_options(**changes)`, e.g. a timeout."""
-        return DAGRunApi(self.api_client.with_options(**changes))
+    base_path = "/api/v1"
 
-    @operation
+    @property
+    def raw(self) -> DAGRunApiRaw:
+        """The same operations, each returning the whole `ApiResponse`."""
+        return DAGRunApiRaw(self)
+
+    @property
+    def paginate(self) -> DAGRunApiPages:
+        """The list operations, each returning every item of every page (`Pages`)."""
+        return DAGRunApiPages(self)
+
     def clear_dag_run(
         self,
         dag_id: str,
         dag_run_id: str,
         clear_dag_run: ClearDagRun,
-    ) -> Request[ClearDagRunResult]:
+        *,
+        _request_timeout: RequestTimeout = None,
+        _headers: RequestHeaders = None,
+    ) -> ClearDagRunResult:
         """Clear a DAG run.
 
         `dry_run` defaults to true on the server: without it the run is only previewed and the
         answer lists the task instances that would be cleared. With `dry_run: false` the answer is
         the run, queued again.
+
+        Args:
+            dag_id: The DAG ID (`~` for every DAG where the endpoint allows it).
+            dag_run_id: The DAG run ID. A run id containing `/` cannot be addressed: the server decodes `%2F` before routing.
+            clear_dag_run: ClearDagRun
         """
-        return Request(
+        from ..model.clear_dag_run_result import ClearDagRunResult
+
+        request: Request[ClearDagRunResult] = Request(
             "POST",
             "/dags/{dag_id}/dagRuns/{dag_run_id}/clear",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
             body=clear_dag_run,
-            returns="clear_dag_run_result:ClearDagRunResult",
+            returns=ClearDagRunResult,
         )
+        return self._call(request, _request_timeout, _headers)
 
-    @operation
     def delete_dag_run(
         self,
         dag_id: str,
         dag_run_id: str,
-    ) -> Request[None]:
-        """Delete a DAG run."""
-        return Request(
+        *,
+        _request_timeout: RequestTimeout = None,
+        _headers: RequestHeaders = None,
+    ) -> None:
+        """Delete a DAG run.
+
+        Args:
+            dag_id: The DAG ID (`~` for every DAG where the endpoint allows it).
+            dag_run_id: The DAG run ID. A run id containing `/` cannot be addressed: the server decodes `%2F` before routing.
+        """
+        request: Request[None] = Request(
             "DELETE",
             "/dags/{dag_id}/dagRuns/{dag_run_id}",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
         )
+        return self._call(request, _request_timeout, _headers)
 
-    @operation
     def get_dag_run(
         self,
         dag_id: str,
         dag_run_id: str,
         fields: Optional[List[str]] = None,
-    ) -> Request[DAGRun]:
-        """Get a DAG run."""
-        return Request(
+        *,
+        _request_timeout: RequestTimeout = None,
+        _headers: RequestHeaders = None,
+    ) -> DAGRun:
+        """Get a DAG run.
+
+        Args:
+            dag_id: The DAG ID (`~` for every DAG where the endpoint allows it).
+            dag_run_id: The DAG run ID. A run id containing `/` cannot be addressed: the server decodes `%2F` before routing.
+            fields: Return only these fields of each run (repeat the parameter for several).
+        """
+        from ..model.dag_run import DAGRun
+
+        request: Request[DAGRun] = Request(
             "GET",
             "/dags/{dag_id}/dagRuns/{dag_run_id}",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
             query={"fields": fields},
-            returns="dag_run:DAGRun",
+            returns=DAGRun,
         )
+        return self._call(request, _request_timeout, _headers)
 
     def wait_for_dag_run(
         self,
@@ -110,7 +147,6 @@ class DAGRunApi:
             poll_interval=poll_interval,
         )
 
-    @paged_operation
     def get_dag_runs(
         self,
         dag_id: str,
@@ -127,13 +163,34 @@ class DAGRunApi:
         state: Optional[List[str]] = None,
         order_by: Optional[str] = None,
         fields: Optional[List[str]] = None,
-    ) -> PagedRequest[DAGRunCollection, DAGRun]:
+        *,
+        _request_timeout: RequestTimeout = None,
+        _headers: RequestHeaders = None,
+    ) -> DAGRunCollection:
         """List DAG runs.
 
         This endpoint allows specifying `~` as the dag_id to retrieve DAG runs for all DAGs.
         A DAG that does not exist gives an empty list.
+
+        Args:
+            dag_id: The DAG ID (`~` for every DAG where the endpoint allows it).
+            limit: The numbers of items to return. The server clamps it to 100 and reads 0 as 100.
+            offset: The number of items to skip before starting to collect the result set.
+            execution_date_gte: Returns objects greater or equal to the specified date.
+            execution_date_lte: Returns objects less than or equal to the specified date.
+            start_date_gte: Returns objects greater or equal the specified date.
+            start_date_lte: Returns objects less or equal the specified date.
+            end_date_gte: Returns objects greater or equal the specified date.
+            end_date_lte: Returns objects less than or equal to the specified date.
+            updated_at_gte: Returns objects updated at or after the specified date.
+            updated_at_lte: Returns objects updated at or before the specified date.
+            state: Return only runs in one of these states (repeat the parameter for several).
+            order_by: The field to order by; prefix with `-` for descending. One of id, state, dag_id, execution_date, dag_run_id, start_date, end_date, updated_at, external_trigger, conf.
+            fields: Return only these fields of each run (repeat the parameter for several).
         """
-        return PagedRequest(
+        from ..model.dag_run_collection import DAGRunCollection
+
+        request: Request[DAGRunCollection] = Request(
             "GET",
             "/dags/{dag_id}/dagRuns",
             path_params={"dag_id": dag_id},
@@ -152,68 +209,93 @@ class DAGRunApi:
                 "order_by": order_by,
                 "fields": fields,
             },
-            returns="dag_run_collection:DAGRunCollection",
-            paging=Paging(items="dag_runs", total="total_entries", offset="offset"),
+            returns=DAGRunCollection,
         )
+        return self._call(request, _request_timeout, _headers)
 
-    @paged_operation
     def get_dag_runs_batch(
         self,
         list_dag_runs_form: ListDagRunsForm,
-    ) -> PagedRequest[DAGRunCollection, DAGRun]:
+        *,
+        _request_timeout: RequestTimeout = None,
+        _headers: RequestHeaders = None,
+    ) -> DAGRunCollection:
         """List DAG runs (batch).
 
         This endpoint is a POST to allow filtering across a large number of DAG IDs, where as a GET
         it would run in to maximum HTTP request URL length limit. It only reads.
+
+        Args:
+            list_dag_runs_form: ListDagRunsForm
         """
-        return PagedRequest(
+        from ..model.dag_run_collection import DAGRunCollection
+
+        request: Request[DAGRunCollection] = Request(
             "POST",
             "/dags/~/dagRuns/list",
             body=list_dag_runs_form,
-            returns="dag_run_collection:DAGRunCollection",
+            returns=DAGRunCollection,
             idempotent=True,
-            paging=Paging(items="dag_runs", total="total_entries", offset="page_offset"),
         )
+        return self._call(request, _request_timeout, _headers)
 
-    @operation
     def get_upstream_dataset_events(
         self,
         dag_id: str,
         dag_run_id: str,
-    ) -> Request[DatasetEventCollection]:
+        *,
+        _request_timeout: RequestTimeout = None,
+        _headers: RequestHeaders = None,
+    ) -> DatasetEventCollection:
         """Get dataset events for a DAG run.
 
         The dataset events that triggered this run (empty for a manual run).
+
+        Args:
+            dag_id: The DAG ID (`~` for every DAG where the endpoint allows it).
+            dag_run_id: The DAG run ID. A run id containing `/` cannot be addressed: the server decodes `%2F` before routing.
         """
-        return Request(
+        from ..model.dataset_event_collection import DatasetEventCollection
+
+        request: Request[DatasetEventCollection] = Request(
             "GET",
             "/dags/{dag_id}/dagRuns/{dag_run_id}/upstreamDatasetEvents",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
-            returns="dataset_event_collection:DatasetEventCollection",
+            returns=DatasetEventCollection,
         )
+        return self._call(request, _request_timeout, _headers)
 
-    @operation
     def post_dag_run(
         self,
         dag_id: str,
         dag_run: DAGRun,
-    ) -> Request[DAGRun]:
+        *,
+        _request_timeout: RequestTimeout = None,
+        _headers: RequestHeaders = None,
+    ) -> DAGRun:
         """Trigger a new DAG run.
 
         Only `dag_run_id`, `logical_date` (or the deprecated `execution_date`),
         `data_interval_start` and `data_interval_end` (both or neither), `conf` and `note` may
         be sent; the server generates the run id and uses the current time as logical date when
         they are left out. The answer is 200 (not 201) with the full run.
+
+        Args:
+            dag_id: The DAG ID (`~` for every DAG where the endpoint allows it).
+            dag_run: DAGRun
         """
-        return Request(
+        from ..model.dag_run import DAGRun
+
+        request: Request[DAGRun] = Request(
             "POST",
             "/dags/{dag_id}/dagRuns",
             path_params={"dag_id": dag_id},
             body=dag_run,
-            returns="dag_run:DAGRun",
+            returns=DAGRun,
             idempotent=dag_run.dag_run_id is not None,
-            recover_conflict=lambda: self.get_dag_run.raw(dag_id, str(dag_run.dag_run_id)),
+            recover_conflict=lambda: self.raw.get_dag_run(dag_id, str(dag_run.dag_run_id)),
         )
+        return self._call(request, _request_timeout, _headers)
 
     def trigger_dag_run_and_wait(
         self,
@@ -241,42 +323,63 @@ class DAGRunApi:
         """`post_dag_run` with the body's `dag_run_id` set (the earlier client's spelling)."""
         return self.post_dag_run(dag_id, with_fields(dag_run, dag_run_id=dag_run_id))
 
-    @operation
     def set_dag_run_note(
         self,
         dag_id: str,
         dag_run_id: str,
         set_dag_run_note: SetDagRunNote,
-    ) -> Request[DAGRun]:
-        """Update the DagRun note."""
-        return Request(
+        *,
+        _request_timeout: RequestTimeout = None,
+        _headers: RequestHeaders = None,
+    ) -> DAGRun:
+        """Update the DagRun note.
+
+        Args:
+            dag_id: The DAG ID (`~` for every DAG where the endpoint allows it).
+            dag_run_id: The DAG run ID. A run id containing `/` cannot be addressed: the server decodes `%2F` before routing.
+            set_dag_run_note: SetDagRunNote
+        """
+        from ..model.dag_run import DAGRun
+
+        request: Request[DAGRun] = Request(
             "PATCH",
             "/dags/{dag_id}/dagRuns/{dag_run_id}/setNote",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
             body=set_dag_run_note,
-            returns="dag_run:DAGRun",
+            returns=DAGRun,
             idempotent=True,
         )
+        return self._call(request, _request_timeout, _headers)
 
-    @operation
     def update_dag_run_state(
         self,
         dag_id: str,
         dag_run_id: str,
         update_dag_run_state: UpdateDagRunState,
-    ) -> Request[DAGRun]:
+        *,
+        _request_timeout: RequestTimeout = None,
+        _headers: RequestHeaders = None,
+    ) -> DAGRun:
         """Modify a DAG run.
 
         Set the state of a DAG run to success, failed or queued.
+
+        Args:
+            dag_id: The DAG ID (`~` for every DAG where the endpoint allows it).
+            dag_run_id: The DAG run ID. A run id containing `/` cannot be addressed: the server decodes `%2F` before routing.
+            update_dag_run_state: UpdateDagRunState
         """
-        return Request(
+        from ..model.dag_run import DAGRun
+
+        request: Request[DAGRun] = Request(
             "PATCH",
             "/dags/{dag_id}/dagRuns/{dag_run_id}",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
             body=update_dag_run_state,
-            returns="dag_run:DAGRun",
+            returns=DAGRun,
             idempotent=True,
         )
+        return self._call(request, _request_timeout, _headers)
 
     def update_dag_run(
         self,
@@ -293,7 +396,7 @@ class DAGRunApi:
         from ..model.set_dag_run_note import SetDagRunNote
         from ..model.update_dag_run_state import UpdateDagRunState
 
-        build = {
+        build: Dict[str, Callable[[Any], Callable[[], DAGRun]]] = {
             "state": lambda value: functools.partial(
                 self.update_dag_run_state, dag_id, dag_run_id, UpdateDagRunState(state=value)
             ),
@@ -307,3 +410,43 @@ class DAGRunApi:
             raise ValueError(f"only {', '.join(build)} can be updated, got {names or 'nothing'}")
         calls = [build[name](getattr(dag_run, name)) for name in names]
         return [call() for call in calls][-1]
+
+
+class DAGRunApiRaw(View[DAGRunApi]):
+    """`DAGRunApi`'s operations, each returning the whole `ApiResponse`: `api.raw.<operation>`."""
+
+    clear_dag_run = raw_response(DAGRunApi.clear_dag_run)
+
+    delete_dag_run = raw_response(DAGRunApi.delete_dag_run)
+
+    get_dag_run = raw_response(DAGRunApi.get_dag_run)
+
+    get_dag_runs = raw_response(DAGRunApi.get_dag_runs)
+
+    get_dag_runs_batch = raw_response(DAGRunApi.get_dag_runs_batch)
+
+    get_upstream_dataset_events = raw_response(DAGRunApi.get_upstream_dataset_events)
+
+    post_dag_run = raw_response(DAGRunApi.post_dag_run)
+
+    set_dag_run_note = raw_response(DAGRunApi.set_dag_run_note)
+
+    update_dag_run_state = raw_response(DAGRunApi.update_dag_run_state)
+
+
+class DAGRunApiPages(View[DAGRunApi]):
+    """`DAGRunApi`'s list operations, each returning every item: `api.paginate.<operation>`."""
+
+    get_dag_runs = paginated(
+        DAGRunApi.get_dag_runs,
+        lambda page: page.dag_runs,
+        total="total_entries",
+        offset="offset",
+    )
+
+    get_dag_runs_batch = paginated(
+        DAGRunApi.get_dag_runs_batch,
+        lambda page: page.dag_runs,
+        total="total_entries",
+        offset="page_offset",
+    )

@@ -7,7 +7,7 @@ from typing import Optional
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from . import DateTime
+from ..schema import DateTime, Model
 from .dag_state import DagState
 
 CONFIG = ConfigDict(
@@ -19,7 +19,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class BasicDAGRun:
+class BasicDAGRun(Model):
     """A DAG run created by a dataset event."""
 
     dag_id: Optional[str] = None

@@ -7,6 +7,8 @@ from typing import Optional
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
+from ..schema import Model
+
 CONFIG = ConfigDict(
     extra="forbid",
     validate_assignment=True,
@@ -16,7 +18,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class ClearDagRun:
+class ClearDagRun(Model):
     """Whether to only preview the clear (the server's default) or do it."""
 
     dry_run: Optional[bool] = True

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Dict, FrozenSet, Optional
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from . import DateTime
+from ..schema import DateTime, Model
 from .dag_state import DagState
 
 CONFIG = ConfigDict(
@@ -19,7 +19,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class DAGRun:
+class DAGRun(Model):
     """A DAG run. Read-only fields are never sent; fields left unset are never sent."""
 
     dag_run_id: Optional[str] = None

@@ -7,6 +7,7 @@ from typing import List, Optional
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
+from ..schema import Model
 from .dag_run import DAGRun
 
 CONFIG = ConfigDict(
@@ -18,7 +19,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class DAGRunCollection:
+class DAGRunCollection(Model):
     """A page of DAG runs, with the number of runs that match in all."""
 
     dag_runs: Optional[List[DAGRun]] = None

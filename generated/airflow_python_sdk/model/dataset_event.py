@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from . import DateTime
+from ..schema import DateTime, Model
 from .basic_dag_run import BasicDAGRun
 
 CONFIG = ConfigDict(
@@ -19,7 +19,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class DatasetEvent:
+class DatasetEvent(Model):
     """A dataset event."""
 
     id: Optional[int] = None

@@ -7,6 +7,7 @@ from typing import List, Optional
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
+from ..schema import Model
 from .dataset_event import DatasetEvent
 
 CONFIG = ConfigDict(
@@ -18,7 +19,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class DatasetEventCollection:
+class DatasetEventCollection(Model):
     """The dataset events of a run."""
 
     dataset_events: Optional[List[DatasetEvent]] = None

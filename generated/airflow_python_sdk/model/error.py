@@ -7,6 +7,8 @@ from typing import Optional
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
+from ..schema import Model
+
 CONFIG = ConfigDict(
     extra="allow",
     validate_assignment=True,
@@ -16,7 +18,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class Error:
+class Error(Model):
     """Problem details (RFC 7807) as the server sends them; `detail` may be null."""
 
     type: str

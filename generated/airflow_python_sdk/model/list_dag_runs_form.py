@@ -7,7 +7,7 @@ from typing import List, Optional
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from . import DateTime
+from ..schema import DateTime, Model
 
 CONFIG = ConfigDict(
     extra="forbid",
@@ -18,7 +18,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class ListDagRunsForm:
+class ListDagRunsForm(Model):
     """Filters and paging of the batch list. Unknown keys are rejected."""
 
     order_by: Optional[str] = None

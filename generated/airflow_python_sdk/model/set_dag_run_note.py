@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
+from ..schema import Model
+
 CONFIG = ConfigDict(
     extra="forbid",
     validate_assignment=True,
@@ -14,7 +16,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class SetDagRunNote:
+class SetDagRunNote(Model):
     """The note to set."""
 
     note: str

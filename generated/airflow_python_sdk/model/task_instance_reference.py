@@ -7,7 +7,7 @@ from typing import Optional
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from . import DateTime
+from ..schema import DateTime, Model
 
 CONFIG = ConfigDict(
     extra="allow",
@@ -18,7 +18,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class TaskInstanceReference:
+class TaskInstanceReference(Model):
     """A task instance that a clear would reset."""
 
     task_id: Optional[str] = None

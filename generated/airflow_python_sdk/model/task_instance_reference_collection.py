@@ -7,6 +7,7 @@ from typing import List
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
+from ..schema import Model
 from .task_instance_reference import TaskInstanceReference
 
 CONFIG = ConfigDict(
@@ -18,7 +19,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class TaskInstanceReferenceCollection:
+class TaskInstanceReferenceCollection(Model):
     """The dry-run answer of clear."""
 
     task_instances: List[TaskInstanceReference]

@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
+from ..schema import Model
+
 CONFIG = ConfigDict(
     extra="forbid",
     validate_assignment=True,
@@ -16,7 +18,7 @@ CONFIG = ConfigDict(
 
 
 @dataclass(config=CONFIG)
-class UpdateDagRunState:
+class UpdateDagRunState(Model):
     """The state to set."""
 
     state: Literal["success", "failed", "queued"]
