@@ -162,12 +162,14 @@ class ApiClient:
         Errors raise an `ApiException` subclass; a streamed answer's data is an iterator over
         its decoded lines.
         """
-        url = self._root(base_path) + base_path + build_path(request.path, request.path_params)
+        root = self._root(base_path)
+        url = root + base_path + build_path(request.path, request.path_params)
         query = build_query(request.query)
         if query:
             url = f"{url}?{query}"
         body = None if request.body is None else encode_body(request.body)
-        response = self._exchange(request, url, body, _timeout(timeout) or self._timeout, headers)
+        limits = _timeout(timeout) or self._timeout
+        response = self._exchange(request, root, url, body, limits, headers)
         if (
             response.status == 409
             and request.recover_conflict
@@ -190,6 +192,7 @@ class ApiClient:
     def _exchange(
         self,
         request: Request[Any],
+        root: str,
         url: str,
         body: Optional[bytes],
         timeout: urllib3.Timeout,
@@ -198,8 +201,9 @@ class ApiClient:
         """Send with credentials; after a 401, once more with a renewed token if one can be."""
         config, token_url = self.configuration, request.token_url
         safe = request.idempotent or request.method in _IDEMPOTENT_METHODS
+        login = functools.partial(self._login, root)
         for attempt in (1, 2):
-            authorization = self._credentials.header(config, token_url, self._login)
+            authorization = self._credentials.header(config, token_url, login)
             response = self._transport.request(
                 request.method,
                 url,
@@ -221,9 +225,10 @@ class ApiClient:
             break
         return response
 
-    def _login(self, token_url: str, credentials: Dict[str, str]) -> str:
-        """Post the credentials to the token endpoint; return its `access_token`."""
-        url = token_url if "://" in token_url else self._root("") + token_url
+    def _login(self, root: str, token_url: str, credentials: Dict[str, str]) -> str:
+        """Post the credentials to the token endpoint (a path from `root`, or a URL); return
+        its `access_token`."""
+        url = token_url if "://" in token_url else root + token_url
         response = self._transport.request(
             "POST",
             url,

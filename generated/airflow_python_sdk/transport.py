@@ -224,15 +224,18 @@ class Transport:
         A connection that breaks (or times out) mid-stream raises ApiConnectionError; a last
         line that came without its line break, cut off, is not returned as a line.
         """
-        pending = b""
+        pending, finished = b"", False
         try:
             for chunk in response.stream(8192, decode_content=True):
                 pending += chunk
                 *complete, pending = pending.split(b"\n")
                 yield from (line for line in complete if line.strip())
+            finished = True
         except (HTTPError, OSError) as error:
             raise _connection_error(error, method, url) from error
         finally:
+            if not finished:  # left early or broken: the connection cannot serve another call
+                response.close()
             response.release_conn()
         if pending.strip():
             raise ApiConnectionError(

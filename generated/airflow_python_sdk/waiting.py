@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Collection, Iterable, Optional, TypeVar
+from typing import Any, Callable, Collection, Iterable, TypeVar
 
-from .exceptions import ApiException, ApiTimeoutError, NotFoundException, WaitTimeoutError
+from .exceptions import ApiConnectionError, ApiException, NotFoundException, WaitTimeoutError
 
 T = TypeVar("T")
 Line = TypeVar("Line")
@@ -43,29 +43,29 @@ def wait_for_line(
 ) -> T:
     """Read `stream(read_timeout)`'s lines until one's `field` is in `until`; return `fetch()`.
 
-    The stream is the server's own wait (one line per interval); where the server has none
-    (404 or 405 although the resource exists), this polls `fetch` instead. A line that does
-    not come before the deadline ends the wait with `WaitTimeoutError`.
+    The stream is the server's own wait (a line per interval). Where it fails (the server has
+    none: 404 or 405; the connection broke or went quiet; it ended early) this polls `fetch`
+    for the time left: a run that finishes is never missed. Raises `WaitTimeoutError` at the
+    deadline, carrying the last line or answer seen.
     """
     deadline = _deadline(timeout, poll_interval)
-    last: Optional[Line] = None
+    last: Any = None
+    quiet = max(30.0, 5 * poll_interval)  # a stream silent this long is given up for polling
     try:
-        for line in stream(max(deadline - time.monotonic(), 0.001)):
+        for line in stream(min(quiet, max(deadline - time.monotonic(), 0.001))):
             last = line
             if _value(line, field) in until:
                 return fetch()
             if time.monotonic() >= deadline:
-                break
-    except ApiTimeoutError:
-        pass
+                raise _timed_out(field, _value(line, field), until, timeout, line)
     except ApiException as error:
-        if not isinstance(error, NotFoundException) and error.status != 405:
+        gone = isinstance(error, (ApiConnectionError, NotFoundException)) or error.status == 405
+        if not gone:
             raise
-        fetch()  # the resource exists (or this raises): the server has no stream to wait on
-        remaining = max(deadline - time.monotonic(), 0.001)
-        return wait_until(fetch, field, until, timeout=remaining, poll_interval=poll_interval)
-    state = _value(last, field) if last is not None else None
-    raise _timed_out(field, state, until, timeout, last)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _timed_out(field, None if last is None else _value(last, field), until, timeout, last)
+    return wait_until(fetch, field, until, timeout=remaining, poll_interval=poll_interval)
 
 
 def _deadline(timeout: float, poll_interval: float) -> float:

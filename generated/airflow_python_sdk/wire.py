@@ -140,6 +140,15 @@ def query_value(name: str, value: Any) -> str:
     return str(value)
 
 
+def iso_date(value: Optional[datetime.date]) -> Optional[str]:
+    """A calendar date for a query (`YYYY-MM-DD`); a datetime is refused (it is not a day)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise ValueError(f"a date (not a datetime) is expected here, got {value!r}")
+    return value.isoformat()
+
+
 def rfc3339(value: datetime.datetime) -> str:
     """An aware datetime as RFC 3339 text with a `±hh:mm` offset.
 
@@ -155,7 +164,7 @@ def rfc3339(value: datetime.datetime) -> str:
 def encode_body(body: Any) -> bytes:
     """JSON of a request model: only the fields that are set, never read-only ones or nulls.
 
-    Fields a model lists in `send_null_fields` (required by the server, yet nullable) are sent
+    Fields a model lists in `null_when_unset` (required by the server, yet nullable) are sent
     as null when unset.
     """
     fields = getattr(type(body), "__dataclass_fields__", None)
@@ -166,7 +175,7 @@ def encode_body(body: Any) -> bytes:
         raise ValueError(f"{type(body).__name__} has no field(s) {', '.join(sorted(unknown))}")
     read_only: FrozenSet[str] = getattr(type(body), "read_only_fields", frozenset())
     encoded = adapter(type(body)).dump_json(body, exclude_none=True, exclude=set(read_only))
-    for name in getattr(type(body), "send_null_fields", ()):
+    for name in getattr(type(body), "null_when_unset", ()):
         if getattr(body, name) is None:
             encoded = _with_null(encoded, name)
     if b"NaN" in encoded or b"Infinity" in encoded:  # models write them as such: find which

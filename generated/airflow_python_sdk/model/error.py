@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import ClassVar, FrozenSet, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -22,11 +22,11 @@ class Error(Model):
     """Problem details (RFC 7807) as the server sends them; `detail` may be null."""
 
     type: str
-
     """A URL of the error's documentation, or `about:blank`."""
     title: str
-
     status: int
-
     detail: Optional[str] = None
     instance: Optional[str] = None
+
+    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
+    """Fields the server requires but takes as null: sent as null when unset."""

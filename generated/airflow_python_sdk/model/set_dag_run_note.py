@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, FrozenSet
+
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
@@ -20,3 +22,6 @@ class SetDagRunNote(Model):
     """The note to set."""
 
     note: str
+
+    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
+    """Fields the server requires but takes as null: sent as null when unset."""

@@ -1,0 +1,29 @@
+"""Response for the clearPartitions endpoint."""
+
+from __future__ import annotations
+
+from typing import ClassVar, FrozenSet
+
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass
+
+from ...schema import Model
+
+CONFIG = ConfigDict(
+    extra="allow",
+    validate_assignment=True,
+    ser_json_inf_nan="constants",
+)
+"""Unknown fields (a newer server's) are kept; assignments are validated; NaN stays NaN."""
+
+
+@dataclass(config=CONFIG)
+class ClearPartitionsResponse(Model):
+    """Response for the clearPartitions endpoint."""
+
+    dag_runs_cleared: int
+    task_instances_cleared: int
+    dry_run: bool
+
+    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
+    """Fields the server requires but takes as null: sent as null when unset."""

@@ -1,0 +1,28 @@
+"""A new access token."""
+
+from __future__ import annotations
+
+from typing import ClassVar, FrozenSet
+
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass
+
+from ...schema import Model
+
+CONFIG = ConfigDict(
+    extra="allow",
+    validate_assignment=True,
+    ser_json_inf_nan="constants",
+)
+"""Unknown fields (a newer server's) are kept; assignments are validated; NaN stays NaN."""
+
+
+@dataclass(config=CONFIG)
+class TokenResponse(Model):
+    """A new access token."""
+
+    access_token: str
+    """A JWT, to send as `Authorization: Bearer <access_token>`."""
+
+    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
+    """Fields the server requires but takes as null: sent as null when unset."""
