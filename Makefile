@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8080
 
-.PHONY: all generate check-generated test test-urllib3-1 test-airflow lint demo mock bench bench-quick clean
+.PHONY: all generate check-generated test test-urllib3-1 test-airflow test-airflow3 lint demo mock bench bench-quick clean
 
 all: test
 
@@ -45,6 +45,16 @@ test-airflow: $(STAMP)
 	url=$$($(PYTHON) tests/airflow/server.py start) && \
 	trap '$(PYTHON) tests/airflow/server.py stop' EXIT && \
 	$(BIN)/python -m pytest -q --target=airflow --airflow-url="$$url"
+
+# The v2 tests against a real Airflow 3.3.2 that tests/airflow3/server.py installs and starts on
+# 127.0.0.1, and a second one with a scheduler, 5-second tokens and any run id allowed (both
+# stopped, whatever the outcome).
+AIRFLOW3 := $(PYTHON) tests/airflow3/server.py
+test-airflow3: $(STAMP)
+	trap '$(AIRFLOW3) stop; $(AIRFLOW3) stop --name sched' EXIT && \
+	url=$$($(AIRFLOW3) start) && \
+	sched=$$($(AIRFLOW3) start --name sched --scheduler --token-seconds 5 --any-run-id) && \
+	$(BIN)/python -m pytest -q --target=airflow3 --airflow3-url="$$url" --airflow3-sched-url="$$sched"
 
 lint: $(STAMP)
 	$(BIN)/ruff check generated tests

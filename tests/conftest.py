@@ -1,11 +1,20 @@
-"""Test targets: the in-process mock Airflow (default) or a real Airflow 2 server.
+"""Test targets: the in-process mock Airflow (default; it speaks /api/v1 and /api/v2), a real
+Airflow 2 server (/api/v1) or a real Airflow 3 server (/api/v2).
 
-Options: ``--target mock|airflow`` and ``--airflow-url`` (default: env AIRFLOW_TEST_URL, e.g.
-``http://127.0.0.1:PORT/api/v1``).
+Options: ``--target mock|airflow|airflow3``, ``--airflow-url`` (default: env AIRFLOW_TEST_URL,
+e.g. ``http://127.0.0.1:PORT/api/v1``), ``--airflow3-url`` (env AIRFLOW3_TEST_URL, the server's
+root ``http://127.0.0.1:PORT``) and ``--airflow3-sched-url`` (env AIRFLOW3_SCHED_URL: a second
+Airflow 3 with a scheduler, 5-second tokens and any run id allowed).
+
+The v1 tests run on ``mock`` and ``airflow``; the v2 tests (marked ``v2``: the ``test_v2_*``
+modules) on ``mock`` and ``airflow3``.
 
 Fixtures:
-  ``target``       where the tests send requests: ``.kind``, ``.url`` (ends in /api/v1),
+  ``target``       where the v1 tests send requests: ``.kind``, ``.url`` (ends in /api/v1),
                    ``.admin``/``.viewer`` (user, password), ``.token`` (bearer, mock only)
+  ``target3``      where the v2 tests send requests: ``.kind`` ("mock" or "airflow3"), ``.url``
+                   (the server's root), ``.admin``/``.viewer``, ``.sched_url`` (the scheduler
+                   server's root on airflow3, None on the mock: its controls move run states)
   ``mock``         the ``MockAirflow`` controller, reset before and after the test; skips the
                    test on the airflow target
   ``mock_server``  the session's mock (no reset), for session/module-scoped fixtures
@@ -63,9 +72,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("airflow target")
     group.addoption(
         "--target",
-        choices=("mock", "airflow"),
+        choices=("mock", "airflow", "airflow3"),
         default="mock",
-        help="run against the in-process mock (default) or a real Airflow (--airflow-url)",
+        help="the in-process mock (default), a real Airflow 2 or a real Airflow 3",
+    )
+    group.addoption(
+        "--airflow3-url",
+        default=os.environ.get("AIRFLOW3_TEST_URL"),
+        help="root URL of the real Airflow 3 (env AIRFLOW3_TEST_URL)",
+    )
+    group.addoption(
+        "--airflow3-sched-url",
+        default=os.environ.get("AIRFLOW3_SCHED_URL"),
+        help="root URL of the real Airflow 3 with a scheduler (env AIRFLOW3_SCHED_URL)",
     )
     group.addoption(
         "--airflow-url",
@@ -82,15 +101,22 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "allow_spec_violations: the test deliberately sends requests openapi.yaml does not allow",
     )
+    config.addinivalue_line(
+        "markers", "v2: tests the Airflow 3 API (/api/v2): runs on --target mock and airflow3"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
-    if config.getoption("--target") != "airflow":
+    target = config.getoption("--target")
+    if target == "mock":
         return
-    skip = pytest.mark.skip(reason="mock_only: needs the mock server")
+    mock_only = pytest.mark.skip(reason="mock_only: needs the mock server")
+    other_api = pytest.mark.skip(reason=f"not an API of --target {target}")
     for item in items:
         if item.get_closest_marker("mock_only"):
-            item.add_marker(skip)
+            item.add_marker(mock_only)
+        elif bool(item.get_closest_marker("v2")) != (target == "airflow3"):
+            item.add_marker(other_api)
 
 
 def _on_mock(config: pytest.Config) -> bool:
@@ -119,6 +145,34 @@ def target(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> Targe
     if not url:
         pytest.skip("--target airflow needs --airflow-url or AIRFLOW_TEST_URL")
     return Target("airflow", str(url).rstrip("/"))
+
+
+@dataclass(frozen=True)
+class Target3:
+    """An Airflow 3 server the v2 tests talk to."""
+
+    kind: str  # "mock" or "airflow3"
+    url: str  # the server's root: http://127.0.0.1:PORT (the API is below /api/v2)
+    admin: Tuple[str, str] = ("admin", "admin")
+    viewer: Tuple[str, str] = ("viewer", "viewer")
+    sched_url: Optional[str] = None  # a server with a scheduler (airflow3 only)
+
+    @property
+    def is_mock(self) -> bool:
+        return self.kind == "mock"
+
+
+@pytest.fixture(scope="session")
+def target3(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> Target3:
+    """The Airflow 3 server under test."""
+    if _on_mock(pytestconfig):
+        server: MockAirflow = request.getfixturevalue("mock_server")
+        return Target3("mock", server.root_url)
+    url = pytestconfig.getoption("--airflow3-url")
+    if not url:
+        pytest.skip("--target airflow3 needs --airflow3-url or AIRFLOW3_TEST_URL")
+    sched = pytestconfig.getoption("--airflow3-sched-url")
+    return Target3("airflow3", str(url).rstrip("/"), sched_url=sched and str(sched).rstrip("/"))
 
 
 @pytest.fixture

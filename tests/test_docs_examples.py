@@ -1,9 +1,10 @@
-"""Every example in README.md and generated/docs runs, as printed, against the mock server."""
+"""Every example in README.md and the generated docs runs, as printed, against the mock server."""
 
 from __future__ import annotations
 
 import pytest
 
+from airflow_python_sdk.v2.api.dag_run_api import DagRunApiRaw
 from examples import run_example, runnable_examples
 from helpers import SEED_OPERATIONS
 
@@ -13,6 +14,10 @@ EXAMPLES = runnable_examples()
 def test_there_is_an_example_for_every_operation() -> None:
     documented = "\n".join(code for _, code in EXAMPLES)
     for operation in (*SEED_OPERATIONS, "paginate.get_dag_runs"):
+        assert f"api.{operation}(" in documented, operation
+    v2_operations = [name for name in vars(DagRunApiRaw) if not name.startswith("_")]
+    assert len(v2_operations) == 12
+    for operation in (*v2_operations, "paginate.get_dag_runs", "paginate.get_list_dag_runs_batch"):
         assert f"api.{operation}(" in documented, operation
 
 

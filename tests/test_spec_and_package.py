@@ -55,15 +55,42 @@ def test_importing_the_package_loads_nothing_else() -> None:
     assert loaded.strip() == "[]"
 
 
-def test_importing_the_api_loads_neither_pydantic_nor_models() -> None:
+@pytest.mark.parametrize(
+    "imports",
+    [
+        "from airflow_python_sdk import ApiClient, Configuration, DAGRunApi",
+        "from airflow_python_sdk.v2 import ApiClient, Configuration, DagRunApi",
+        "from airflow_python_sdk.v2.api.dag_run_api import DagRunApi",
+    ],
+)
+def test_importing_the_api_loads_neither_pydantic_nor_models(imports: str) -> None:
     loaded = run_python(
-        """
+        f"""
         import sys
-        from airflow_python_sdk import ApiClient, Configuration, DAGRunApi
-        print(sorted(m for m in sys.modules if m.startswith("pydantic") or ".model." in m))
+        {imports}
+        print(sorted(m for m in sys.modules if m.startswith("pydantic") or ".model" in m))
         """
     )
     assert loaded.strip() == "[]"
+
+
+def test_the_v2_package_has_apache_airflow_client_paths() -> None:
+    printed = run_python(
+        """
+        import airflow_python_sdk.v2 as v2
+        from airflow_python_sdk.v2.api.dag_run_api import DagRunApi
+        from airflow_python_sdk.v2.models.dag_run_response import DAGRunResponse
+        from airflow_python_sdk.v2.models.trigger_dag_run_post_body import TriggerDAGRunPostBody
+        import airflow_python_sdk
+
+        assert v2.DagRunApi is DagRunApi and v2.DAGRunResponse is DAGRunResponse
+        assert v2.Configuration is airflow_python_sdk.Configuration  # one runtime
+        assert v2.ApiClient is airflow_python_sdk.ApiClient
+        assert v2.NotFoundException is airflow_python_sdk.NotFoundException
+        print(TriggerDAGRunPostBody().logical_date, v2.UnprocessableEntityException.__name__)
+        """
+    )
+    assert printed.split() == ["None", "UnprocessableEntityException"]
 
 
 def test_models_import_lazily_from_the_package_and_by_module() -> None:
@@ -129,4 +156,6 @@ def test_wheel_ships_the_package_with_py_typed(tmp_path: Path) -> None:
     assert "airflow_python_sdk/py.typed" in names
     assert "airflow_python_sdk/model/dag_run.py" in names
     assert "airflow_python_sdk/api/dag_run_api.py" in names
+    assert "airflow_python_sdk/v2/api/dag_run_api.py" in names
+    assert "airflow_python_sdk/v2/models/dag_run_response.py" in names
     assert not any(name.startswith(("tests/", "test/")) for name in names)
