@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
 from ...schema import Model
@@ -21,7 +21,7 @@ CONFIG = ConfigDict(
 class BulkActionResponse(Model):
     """Serializer for individual bulk action responses.  Represents the outcome of a single bulk operation (create, update, or delete). The response includes a list of successful keys and any errors encountered during the operation. This structure helps users understand which key actions succeeded and which failed."""
 
-    success: Optional[List[str]] = Field(default_factory=lambda: [])
+    success: Optional[List[str]] = None
     """A list of unique id/key representing successful operations."""
-    errors: Optional[List[Dict[str, object]]] = Field(default_factory=lambda: [])
+    errors: Optional[List[Dict[str, object]]] = None
     """A list of errors encountered during the operation, each containing details about the issue."""
