@@ -29,7 +29,7 @@ _EXCEPTIONS = (
 _EXPORTS = {
     "Configuration": ".configuration",
     "ApiClient": ".api_client",
-    "ApiResponse": ".api_client",
+    "ApiResponse": ".wire",
     "Pages": ".paging",
     **{name: ".exceptions" for name in _EXCEPTIONS},
     "DAGRunApi": ".api.dag_run_api",
@@ -68,7 +68,6 @@ def __dir__() -> List[str]:
 if TYPE_CHECKING:
     from .api.dag_run_api import DAGRunApi as DAGRunApi
     from .api_client import ApiClient as ApiClient
-    from .api_client import ApiResponse as ApiResponse
     from .configuration import Configuration as Configuration
     from .exceptions import ApiConnectionError as ApiConnectionError
     from .exceptions import ApiDecodeError as ApiDecodeError
@@ -102,3 +101,4 @@ if TYPE_CHECKING:
     )
     from .model.update_dag_run_state import UpdateDagRunState as UpdateDagRunState
     from .paging import Pages as Pages
+    from .wire import ApiResponse as ApiResponse

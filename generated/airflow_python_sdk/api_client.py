@@ -40,7 +40,7 @@ from .configuration import Configuration, check_header_safe
 from .exceptions import ApiDecodeError, ApiException, exception_class
 from .paging import Pages, Paging
 from .transport import RETRY_STATUSES, RetryPolicy, Transport
-from .wire import Request, build_path, build_query, decode, encode_body
+from .wire import ApiResponse, Request, build_path, build_query, decode, encode_body
 
 if sys.version_info >= (3, 10):
     from typing import Concatenate, ParamSpec
@@ -58,21 +58,6 @@ RequestHeaders = Optional[Mapping[str, str]]
 """Headers added to one call."""
 
 _IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
-
-
-class ApiResponse(Generic[T]):
-    """A whole answer: status, headers, the decoded data and the raw body."""
-
-    __slots__ = ("status", "headers", "data", "raw_data")
-
-    def __init__(self, status: int, headers: Mapping[str, str], data: T, raw_data: bytes) -> None:
-        self.status = status
-        self.headers = headers
-        self.data = data
-        self.raw_data = raw_data
-
-    def __repr__(self) -> str:
-        return f"ApiResponse(status={self.status}, data={self.data!r})"
 
 
 class ApiClient:

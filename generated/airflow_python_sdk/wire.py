@@ -1,4 +1,5 @@
-"""What goes on the wire: requests as data, path/query/body encoding, RFC 3339, decoding.
+"""What goes on the wire: requests and answers as data, path/query/body encoding, RFC 3339,
+decoding.
 
 Nothing here imports pydantic: it is imported when the first body is encoded or decoded.
 """
@@ -26,10 +27,23 @@ from .exceptions import ApiDecodeError
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-    from .api_client import ApiResponse
-
 T = TypeVar("T")
 M = TypeVar("M")
+
+
+class ApiResponse(Generic[T]):
+    """A whole answer: status, headers, the decoded data and the raw body."""
+
+    __slots__ = ("status", "headers", "data", "raw_data")
+
+    def __init__(self, status: int, headers: Mapping[str, str], data: T, raw_data: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.data = data
+        self.raw_data = raw_data
+
+    def __repr__(self) -> str:
+        return f"ApiResponse(status={self.status}, data={self.data!r})"
 
 
 class Request(Generic[T]):

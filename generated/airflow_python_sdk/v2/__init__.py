@@ -29,7 +29,7 @@ _EXCEPTIONS = (
 _EXPORTS = {
     "Configuration": "..configuration",
     "ApiClient": "..api_client",
-    "ApiResponse": "..api_client",
+    "ApiResponse": "..wire",
     "Pages": "..paging",
     **{name: "..exceptions" for name in _EXCEPTIONS},
     "DagRunApi": ".api.dag_run_api",
@@ -101,7 +101,6 @@ def __dir__() -> List[str]:
 
 if TYPE_CHECKING:
     from ..api_client import ApiClient as ApiClient
-    from ..api_client import ApiResponse as ApiResponse
     from ..configuration import Configuration as Configuration
     from ..exceptions import ApiConnectionError as ApiConnectionError
     from ..exceptions import ApiDecodeError as ApiDecodeError
@@ -119,6 +118,7 @@ if TYPE_CHECKING:
     )
     from ..exceptions import WaitTimeoutError as WaitTimeoutError
     from ..paging import Pages as Pages
+    from ..wire import ApiResponse as ApiResponse
     from .api.dag_run_api import DagRunApi as DagRunApi
     from .models.actions_inner import ActionsInner as ActionsInner
     from .models.asset_event_collection_response import (
