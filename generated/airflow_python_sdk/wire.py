@@ -31,6 +31,24 @@ T = TypeVar("T")
 M = TypeVar("M")
 
 
+class OpenEnum(str, enum.Enum):
+    """A string enum that also takes values it does not list (a newer server's): each becomes a
+    member on first sight, so reading an answer never fails on one."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Optional[OpenEnum]:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value.upper()
+        member._value_ = value
+        cls._value2member_map_[value] = member
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
 class ApiResponse(Generic[T]):
     """A whole answer: status, headers, the decoded data and the raw body."""
 

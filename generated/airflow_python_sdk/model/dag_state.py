@@ -1,12 +1,9 @@
 """The state of a DAG run. Newer servers may send states not listed here."""
 
-from __future__ import annotations
-
-import enum
-from typing import Optional
+from ..wire import OpenEnum
 
 
-class DagState(str, enum.Enum):
+class DagState(OpenEnum):
     """The state of a DAG run. Newer servers may send states not listed here.
 
     A value this SDK does not know (sent by a newer server) is accepted and kept as a member.
@@ -16,16 +13,3 @@ class DagState(str, enum.Enum):
     RUNNING = "running"
     SUCCESS = "success"
     FAILED = "failed"
-
-    @classmethod
-    def _missing_(cls, value: object) -> Optional[DagState]:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = value.upper()
-        member._value_ = value
-        cls._value2member_map_[value] = member
-        return member
-
-    def __str__(self) -> str:
-        return str(self.value)

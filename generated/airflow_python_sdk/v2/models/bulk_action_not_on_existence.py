@@ -1,12 +1,9 @@
 """Bulk Action to be taken if the entity does not exist."""
 
-from __future__ import annotations
-
-import enum
-from typing import Optional
+from ...wire import OpenEnum
 
 
-class BulkActionNotOnExistence(str, enum.Enum):
+class BulkActionNotOnExistence(OpenEnum):
     """Bulk Action to be taken if the entity does not exist.
 
     A value this SDK does not know (sent by a newer server) is accepted and kept as a member.
@@ -14,16 +11,3 @@ class BulkActionNotOnExistence(str, enum.Enum):
 
     FAIL = "fail"
     SKIP = "skip"
-
-    @classmethod
-    def _missing_(cls, value: object) -> Optional[BulkActionNotOnExistence]:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = value.upper()
-        member._value_ = value
-        cls._value2member_map_[value] = member
-        return member
-
-    def __str__(self) -> str:
-        return str(self.value)

@@ -1,12 +1,9 @@
 """Class with DagRun types. The values Airflow 3.3.2 knows; newer servers may send others."""
 
-from __future__ import annotations
-
-import enum
-from typing import Optional
+from ...wire import OpenEnum
 
 
-class DagRunType(str, enum.Enum):
+class DagRunType(OpenEnum):
     """Class with DagRun types. The values Airflow 3.3.2 knows; newer servers may send others.
 
     A value this SDK does not know (sent by a newer server) is accepted and kept as a member.
@@ -18,16 +15,3 @@ class DagRunType(str, enum.Enum):
     OPERATOR_TRIGGERED = "operator_triggered"
     ASSET_TRIGGERED = "asset_triggered"
     ASSET_MATERIALIZATION = "asset_materialization"
-
-    @classmethod
-    def _missing_(cls, value: object) -> Optional[DagRunType]:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = value.upper()
-        member._value_ = value
-        cls._value2member_map_[value] = member
-        return member
-
-    def __str__(self) -> str:
-        return str(self.value)

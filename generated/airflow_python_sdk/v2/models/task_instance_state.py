@@ -1,12 +1,9 @@
 """All possible states that a Task Instance can be in.  Note that None is also allowed, so always use this in a type hint with Optional. The values Airflow 3.3.2 knows; newer servers may send others."""
 
-from __future__ import annotations
-
-import enum
-from typing import Optional
+from ...wire import OpenEnum
 
 
-class TaskInstanceState(str, enum.Enum):
+class TaskInstanceState(OpenEnum):
     """All possible states that a Task Instance can be in.  Note that None is also allowed, so always use this in a type hint with Optional. The values Airflow 3.3.2 knows; newer servers may send others.
 
     A value this SDK does not know (sent by a newer server) is accepted and kept as a member.
@@ -25,16 +22,3 @@ class TaskInstanceState(str, enum.Enum):
     SKIPPED = "skipped"
     DEFERRED = "deferred"
     AWAITING_INPUT = "awaiting_input"
-
-    @classmethod
-    def _missing_(cls, value: object) -> Optional[TaskInstanceState]:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = value.upper()
-        member._value_ = value
-        cls._value2member_map_[value] = member
-        return member
-
-    def __str__(self) -> str:
-        return str(self.value)
