@@ -136,5 +136,7 @@ def test_airflows_own_document_generates_importable_code(site: Path, isolated_im
     api = importlib.import_module("airflow_python_sdk.upstream.api.dag_run_api")
     assert callable(api.DagRunApi.trigger_dag_run)
     models = importlib.import_module("airflow_python_sdk.upstream")
+    from airflow_python_sdk.wire import encode_body
+
     body = models.TriggerDAGRunPostBody(conf={"a": 1})
-    assert body.logical_date is None and "logical_date" in body.null_when_unset
+    assert json.loads(encode_body(body)) == {"logical_date": None, "conf": {"a": 1}}

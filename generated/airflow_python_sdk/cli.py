@@ -95,7 +95,7 @@ class Param(NamedTuple):
     a body field, empty when only `--body` can set it."""
     many: bool = False
     """An array: the option is given once per item."""
-    choices: Tuple[str, ...] = ()
+    choices: Sequence[str] = ()
     required: bool = False
     default: Any = None
     """What the server (or the body's model) assumes when it is left out."""
@@ -117,7 +117,7 @@ class Wait(NamedTuple):
     name: str
     """The API's method that waits (`wait_for_dag_run`); the command calls the same pieces."""
     field: str
-    until: Tuple[str, ...]
+    until: Sequence[str]
     stream: str = ""
     """An operation streaming a line per interval until done; polling is the fallback."""
     stream_interval: str = ""
@@ -245,7 +245,7 @@ def _parser(prog: str, api: str, table: ModuleType) -> argparse.ArgumentParser:
             command.name,
             aliases=[command.alias] if command.alias else [],
             help=_escape(command.summary),
-            description=_wrap(f"{command.summary}. {command.description}"),
+            description=_wrap(f"{command.summary.rstrip('.')}. {command.description}"),
             epilog=EXIT_STATUS,
             formatter_class=argparse.RawDescriptionHelpFormatter,
             parents=[connection],

@@ -80,10 +80,7 @@ COMMANDS = (
         wait=Wait(
             "wait_for_dag_run",
             "state",
-            (
-                "success",
-                "failed",
-            ),
+            ["success", "failed"],
         ),
     ),
     Command(
@@ -296,17 +293,7 @@ COMMANDS = (
             ".model.update_dag_run_state",
             "UpdateDagRunState",
             fields=(
-                Param(
-                    "state",
-                    "",
-                    "str",
-                    choices=(
-                        "success",
-                        "failed",
-                        "queued",
-                    ),
-                    required=True,
-                ),
+                Param("state", "", "str", choices=["success", "failed", "queued"], required=True),
             ),
         ),
     ),

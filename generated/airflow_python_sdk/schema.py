@@ -1,4 +1,5 @@
-"""What every generated model is made of: the `Model` conventions and the `DateTime` type.
+"""What every generated model is made of: the `Model` conventions, the `DateTime` type and the
+`NullWhenUnset` mark.
 
 Models are pydantic dataclasses; importing this module imports pydantic.
 """
@@ -18,6 +19,7 @@ from pydantic import (
 )
 from pydantic_core import CoreSchema, core_schema
 
+from .wire import NullWhenUnset as NullWhenUnset  # for the models: one import
 from .wire import adapter, rfc3339
 
 ModelT = TypeVar("ModelT", bound="Model")

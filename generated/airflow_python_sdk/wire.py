@@ -18,6 +18,7 @@ from typing import (
     Generic,
     Mapping,
     Optional,
+    Tuple,
     TypeVar,
 )
 from urllib.parse import quote
@@ -196,8 +197,8 @@ def rfc3339(value: datetime.datetime) -> str:
 def encode_body(body: Any) -> bytes:
     """JSON of a request model: only the fields that are set, never read-only ones or nulls.
 
-    Fields a model lists in `null_when_unset` (required by the server, yet nullable) are sent
-    as null when unset.
+    Fields marked `NullWhenUnset` (required by the server, yet nullable) are sent as null when
+    unset.
     """
     fields = getattr(type(body), "__dataclass_fields__", None)
     if fields is None or isinstance(body, type):
@@ -207,12 +208,32 @@ def encode_body(body: Any) -> bytes:
         raise ValueError(f"{type(body).__name__} has no field(s) {', '.join(sorted(unknown))}")
     read_only: FrozenSet[str] = getattr(type(body), "read_only_fields", frozenset())
     encoded = adapter(type(body)).dump_json(body, exclude_none=True, exclude=set(read_only))
-    for name in getattr(type(body), "null_when_unset", ()):
+    for name in _null_when_unset(type(body)):
         if getattr(body, name) is None:
             encoded = _with_null(encoded, name)
     if b"NaN" in encoded or b"Infinity" in encoded:  # models write them as such: find which
         json.loads(encoded, parse_constant=_refuse_constant)
     return encoded
+
+
+class NullWhenUnset:
+    """Marks a field the server requires but takes as null: `Annotated[Optional[T], NullWhenUnset]`.
+
+    A request sends it as null when it is unset (other unset fields are left out).
+    """
+
+
+_NULL_WHEN_UNSET: Dict[type, Tuple[str, ...]] = {}
+
+
+def _null_when_unset(model: type) -> Tuple[str, ...]:
+    """The fields of a model marked `NullWhenUnset`, found once per model."""
+    names = _NULL_WHEN_UNSET.get(model)
+    if names is None:
+        fields = getattr(model, "__pydantic_fields__", {})
+        names = tuple(name for name, info in fields.items() if NullWhenUnset in info.metadata)
+        _NULL_WHEN_UNSET[model] = names
+    return names
 
 
 def _with_null(encoded: bytes, name: str) -> bytes:

@@ -19,6 +19,28 @@ POST     /_mock/faults               {"kind", "method", "path", "times", "status
                                      "fraction"};  GET lists, DELETE clears
 GET      /_mock/spec_violations      [str, ...];  DELETE clears
 =======  ==========================  ==================================================
+
+For ``/api/v2`` (Airflow 3.3; its own store, reset by ``/_mock/reset`` too):
+
+=======  ==========================  ==================================================
+method   path                        body / answer
+=======  ==========================  ==================================================
+PUT      /_mock/config               also {"token_lifetime": s, "cli_token_lifetime": s,
+                                     "jwt_leeway": s, "v2_run_id_pattern": str,
+                                     "v2_scheduler": bool | {"start_after", "run_for"},
+                                     "v2_seed": "stock"|"sched", "sched_variant": true}
+POST     /_mock/v2/token             {"username", "lifetime", "issued_at"} -> {"access_token"}
+POST     /_mock/v2/tokens            {"token", "role"}: a fixed bearer token for v2
+POST     /_mock/v2/expire_token      {"token"}: it gets 401 Token Expired from now on
+POST     /_mock/v2/clock             {"advance": seconds}: the v2 clock moves forward
+POST     /_mock/v2/state             {"dag_id", "run_id", "state", "results"} -> the run
+POST     /_mock/v2/xcom              {"dag_id", "run_id", "task_id", "value"}
+POST     /_mock/v2/dags              {"dag_id", "tasks", "params", "result_tasks", ...}
+POST     /_mock/v2/runs              {"dag_id", "run_id", ...DAGRun fields} -> the run
+GET      /_mock/v2/runs?dag_id=...   [run, ...] (with internal "id")
+POST     /_mock/v2/seed              {"dag_id", "count", "start", "interval_seconds",
+                                     "states", "run_type", "run_id_prefix", "conf"}
+=======  ==========================  ==================================================
 """
 
 from __future__ import annotations
@@ -31,13 +53,14 @@ from urllib.parse import parse_qs
 from .inputs import parse_datetime
 from .responses import Response, dumps
 from .state import iso
+from .v2_inputs import dumps as v2_dumps
 
 if TYPE_CHECKING:
     from .server import MockAirflow
 
 DATE_FIELDS = (
     "logical_date", "data_interval_start", "data_interval_end", "start_date", "end_date",
-    "last_scheduling_decision", "updated_at",
+    "last_scheduling_decision", "updated_at", "run_after", "queued_at", "partition_date",
 )  # fmt: skip
 
 
@@ -57,6 +80,22 @@ def _config(mock: "MockAirflow", data: Dict[str, Any]) -> Response:
         mock.set_run_id_pattern(data["run_id_pattern"])
     if "connection_close" in data:
         mock.set_connection_close(bool(data["connection_close"]))
+    if "v2_seed" in data:
+        mock.set_v2_seed(data["v2_seed"])
+    if data.get("sched_variant"):
+        mock.use_sched_variant()
+    if "token_lifetime" in data or "cli_token_lifetime" in data:
+        mock.set_token_lifetime(
+            data.get("token_lifetime", mock.v2.token_lifetime), data.get("cli_token_lifetime")
+        )
+    if "jwt_leeway" in data:
+        mock.set_jwt_leeway(float(data["jwt_leeway"]))
+    if "v2_run_id_pattern" in data:
+        mock.set_v2_run_id_pattern(data["v2_run_id_pattern"])
+    if "v2_scheduler" in data:
+        setting = data["v2_scheduler"]
+        options = setting if isinstance(setting, dict) else {}
+        mock.set_v2_scheduler(bool(setting), **options)
     return _ok()
 
 
@@ -97,6 +136,51 @@ def _add_run(mock: "MockAirflow", data: Dict[str, Any]) -> Response:
     )
 
 
+def _v2_runs(mock: "MockAirflow", query: str) -> Response:
+    dag_id = parse_qs(query).get("dag_id", [None])[0]
+    store = mock.v2_store
+    with store.lock:
+        store.tick()
+        runs = [
+            dict(r.to_dict(store.dags[r.dag_id]), id=r.id)
+            for r in store.all_runs(None if dag_id is None else [dag_id])
+        ]
+    return Response(200, v2_dumps(runs))
+
+
+def _v2_seed(mock: "MockAirflow", data: Dict[str, Any]) -> Response:
+    names = ("states", "run_type", "run_id_prefix", "conf")
+    options = {name: data[name] for name in names if name in data}
+    if data.get("start"):
+        options["start"] = parse_datetime(data["start"])
+    if "interval_seconds" in data:
+        options["interval"] = timedelta(seconds=float(data["interval_seconds"]))
+    return _ok({"run_ids": mock.seed_v2_runs(data["dag_id"], int(data.get("count", 1)), **options)})
+
+
+def _v2_add_run(mock: "MockAirflow", data: Dict[str, Any]) -> Response:
+    data = _dates(data)
+    run = mock.add_v2_run(data.pop("dag_id"), data.pop("run_id"), **data)
+    return Response(200, v2_dumps(run))
+
+
+def _v2_add_dag(mock: "MockAirflow", data: Dict[str, Any]) -> Response:
+    params = {k: (v[0], v[1]) for k, v in (data.get("params") or {}).items()}
+    options = {k: data[k] for k in ("result_tasks", "partitioned") if k in data}
+    if data.get("start_date"):
+        options["start_date"] = parse_datetime(data["start_date"])
+    mock.add_v2_dag(data["dag_id"], data.get("tasks", ("start", "end")), params, **options)
+    return _ok()
+
+
+def _v2_token(mock: "MockAirflow", data: Dict[str, Any]) -> Response:
+    token = mock.issue_token(
+        data.get("username", "admin"), lifetime=data.get("lifetime"),
+        role=data.get("role"), issued_at=data.get("issued_at"),
+    )  # fmt: skip
+    return _ok({"access_token": token})
+
+
 def _done(action: Callable[["MockAirflow", Any], None]) -> Handler:
     """A control route that performs ``action(mock, body)`` and answers ``{"ok": true}``."""
 
@@ -123,6 +207,21 @@ ROUTES: Dict[Tuple[str, str], Handler] = {
     ("DELETE", "faults"): _done(lambda m, d: m.clear_faults()),
     ("GET", "spec_violations"): lambda m, d, q: _ok([str(v) for v in m.spec_violations]),
     ("DELETE", "spec_violations"): _done(lambda m, d: m.clear_spec_violations()),
+    ("POST", "v2/token"): lambda m, d, q: _v2_token(m, d),
+    ("POST", "v2/tokens"): _done(lambda m, d: m.add_v2_token(d["token"], d.get("role", "admin"))),
+    ("POST", "v2/expire_token"): _done(lambda m, d: m.expire_token(d["token"])),
+    ("POST", "v2/clock"): _done(lambda m, d: m.advance_clock(float(d["advance"]))),
+    ("POST", "v2/state"): lambda m, d, q: Response(
+        200,
+        v2_dumps(m.set_run_state(d["dag_id"], d["run_id"], d["state"], results=d.get("results"))),
+    ),
+    ("POST", "v2/xcom"): _done(
+        lambda m, d: m.set_xcom(d["dag_id"], d["run_id"], d["task_id"], d.get("value"))
+    ),
+    ("POST", "v2/dags"): lambda m, d, q: _v2_add_dag(m, d),
+    ("POST", "v2/runs"): lambda m, d, q: _v2_add_run(m, d),
+    ("GET", "v2/runs"): lambda m, d, q: _v2_runs(m, q),
+    ("POST", "v2/seed"): lambda m, d, q: _v2_seed(m, d),
 }
 
 

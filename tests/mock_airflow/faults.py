@@ -12,11 +12,27 @@ next ``times`` requests (None: until cleared). Kinds:
 ``reset``           the real answer's headers and part of its body, then a TCP reset
 ``drop``            the request is processed, then the connection closes with no answer
 ``delay``           ``delay`` seconds pass before the answer
+``text``            a ``text/plain`` 500 ``Internal Server Error`` (Airflow 3's answer to a crash)
+``token_down``      the token endpoint is down: ``path`` defaults to ``^/auth/token``, a proxy's 503
+                    HTML page (``status``, ``headers`` such as Retry-After can be given); a reset
+                    or a drop there is ``reset``/``drop`` with that path
+``token_expiry``    the request is answered normally, but its bearer token expires after ``lines``
+                    lines of a ``/wait`` stream (after the answer for other requests): the real
+                    server checks the token once, before the stream starts, so the stream goes
+                    on to its end and only the next request with that token gets 401
+                    ``Token Expired``
+``stream_cut``      a ``/wait`` stream sends ``lines`` whole lines (or fewer if the run finishes
+                    first), then the first ``fraction`` of the next one's chunk, and the
+                    connection closes; on another answer it is ``truncate``
+
+On v2 paths (``/api/v2``, ``/auth``) the default bodies are Airflow 3's: ``{"detail": ...}`` for
+``status``, a proxy page for ``html`` whatever the status, v2 runs for ``large``.
 
 ``process`` says whether the mock handles the request (state changes) before the fault takes
-effect. It defaults to True for ``truncate``, ``reset`` and ``drop`` (``process=False``: the
-connection is closed or reset before the request is handled; ``truncate`` always processes) and to
-False for the others (``delay``: the request is handled once the delay has passed).
+effect. It defaults to True for ``truncate``, ``reset``, ``drop``, ``token_expiry`` and
+``stream_cut`` (``process=False``: the connection is closed or reset before the request is
+handled; ``truncate``, ``token_expiry`` and ``stream_cut`` always process) and to False for the
+others (``delay``: the request is handled once the delay has passed).
 """
 
 from __future__ import annotations
@@ -29,8 +45,14 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 from .responses import HTML, JSON, OOPS_PAGE, PROBLEM_JSON, Response, dumps, reason
 
-KINDS = ("status", "html", "malformed_json", "large", "truncate", "reset", "drop", "delay")
-PROCESSED_BY_DEFAULT = ("truncate", "reset", "drop")
+KINDS = (
+    "status", "html", "malformed_json", "large", "truncate", "reset", "drop", "delay", "text",
+    "token_down", "token_expiry", "stream_cut",
+)  # fmt: skip
+PROCESSED_BY_DEFAULT = ("truncate", "reset", "drop", "token_expiry", "stream_cut")
+ALWAYS_PROCESSED = ("truncate", "token_expiry", "stream_cut")
+REPLACING = ("status", "html", "malformed_json", "large", "text", "token_down")
+TEXT_PLAIN = "text/plain; charset=utf-8"
 _PROXY_PAGE = (
     "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
     "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
@@ -54,14 +76,17 @@ class Fault:
     size: int = 5_000_000
     process: Optional[bool] = None
     fraction: float = 0.5
+    lines: int = 1  # token_expiry, stream_cut: whole /wait lines sent first
     hits: int = 0
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; one of {KINDS}")
         self.headers = [tuple(h) for h in self.headers]  # type: ignore[misc]
-        if self.process is None or self.kind == "truncate":
+        if self.process is None or self.kind in ALWAYS_PROCESSED:
             self.process = self.process or self.kind in PROCESSED_BY_DEFAULT
+        if self.kind == "token_down" and self.path == ".*":
+            self.path = "^/auth/token"
         self._regex = re.compile(self.path)
 
     def matches(self, method: str, path: str) -> bool:
@@ -79,6 +104,7 @@ class Fault:
             "status": self.status,
             "delay": self.delay,
             "process": self.process,
+            "lines": self.lines,
             "hits": self.hits,
         }
 
@@ -129,8 +155,11 @@ def _body_bytes(body: Any) -> Tuple[bytes, Optional[str]]:
     return dumps(body), JSON
 
 
-def replacement(fault: Fault) -> Response:
-    """The answer a ``status``, ``html``, ``malformed_json`` or ``large`` fault sends."""
+def replacement(fault: Fault, server: str = "gunicorn") -> Response:
+    """The answer a ``status``, ``html``, ``malformed_json``, ``large``, ``text`` or
+    ``token_down`` fault sends (``server="uvicorn"``: as on Airflow 3's v2 paths)."""
+    if server == "uvicorn":
+        return _replacement_v2(fault)
     ctype: Optional[str]
     if fault.kind == "status":
         status = fault.status or 503
@@ -140,13 +169,17 @@ def replacement(fault: Fault) -> Response:
             body, ctype = dumps(problem), PROBLEM_JSON
         else:
             body, ctype = _body_bytes(fault.body)
-    elif fault.kind == "html":
-        status = fault.status or 502
+    elif fault.kind in ("html", "token_down"):
+        status = fault.status or (503 if fault.kind == "token_down" else 502)
         page = OOPS_PAGE
-        if status != 500:
+        if status != 500 or fault.kind == "token_down":
             page = _PROXY_PAGE.format(status=status, reason=reason(status).title())
         body, ctype = _body_bytes(fault.body if fault.body is not None else page)
         ctype = HTML
+    elif fault.kind == "text":
+        status = fault.status or 500
+        body, ctype = _body_bytes(fault.body or "Internal Server Error")
+        ctype = TEXT_PLAIN
     elif fault.kind == "malformed_json":
         status = fault.status or 200
         body, ctype = _body_bytes(fault.body or '{"dag_runs": [{"conf": {}, "dag_id": "exa')
@@ -155,6 +188,38 @@ def replacement(fault: Fault) -> Response:
         status = fault.status or 200
         body, ctype = large_body(fault.size), JSON
     return Response(status, body, fault.content_type or ctype or JSON, list(fault.headers))
+
+
+def _replacement_v2(fault: Fault) -> Response:
+    """Fault answers in Airflow 3's shapes (lower-case uvicorn headers)."""
+    from .v2_inputs import dumps as compact
+
+    vary: List[Tuple[str, str]] = []
+    if fault.kind == "status":
+        status = fault.status or 503
+        if fault.body is None:
+            body, ctype = compact({"detail": reason(status).title()}), JSON
+            vary = [("vary", "Accept-Encoding")]
+        else:
+            body, ctype = _body_bytes(fault.body)
+    elif fault.kind in ("html", "token_down"):
+        status = fault.status or (503 if fault.kind == "token_down" else 502)
+        page = _PROXY_PAGE.format(status=status, reason=reason(status).title())
+        body, ctype = _body_bytes(fault.body if fault.body is not None else page)
+        ctype = HTML
+    elif fault.kind == "text":
+        status = fault.status or 500
+        body, ctype = _body_bytes(fault.body or "Internal Server Error")
+        ctype = TEXT_PLAIN
+    elif fault.kind == "malformed_json":
+        status = fault.status or 200
+        body, ctype = _body_bytes(fault.body or '{"dag_runs":[{"dag_run_id":"exa')
+        ctype, vary = JSON, [("vary", "Accept-Encoding")]
+    else:  # large
+        status = fault.status or 200
+        body, ctype, vary = large_body_v2(fault.size), JSON, [("vary", "Accept-Encoding")]
+    headers = [(k.lower(), v) for k, v in fault.headers] + vary
+    return Response(status, body, fault.content_type or ctype or JSON, headers, server="uvicorn")
 
 
 def large_body(size: int) -> bytes:
@@ -170,6 +235,32 @@ def large_body(size: int) -> bytes:
     count = max(1, size // (len(json.dumps(run, indent=2)) + 40) + 1)
     runs = [dict(run, dag_run_id=f"large_{i:07d}") for i in range(count)]
     return dumps({"dag_runs": runs, "total_entries": count})
+
+
+def large_body_v2(size: int) -> bytes:
+    """A valid v2 DAGRunCollectionResponse of at least ``size`` bytes."""
+    from .v2_inputs import dumps as compact
+
+    run = {
+        "dag_run_id": "", "dag_id": "example_sdk_dag", "logical_date": None, "queued_at": None,
+        "start_date": None, "end_date": None, "duration": None, "data_interval_start": None,
+        "data_interval_end": None, "run_after": "2024-01-01T00:00:00Z",
+        "last_scheduling_decision": None, "run_type": "manual", "state": "queued",
+        "triggered_by": "rest_api", "triggering_user_name": "admin",
+        "conf": {"padding": "x" * 200}, "note": None, "dag_versions": [], "bundle_version": None,
+        "dag_display_name": "example_sdk_dag", "partition_key": None, "partition_date": None,
+    }  # fmt: skip
+    count = max(1, size // len(compact(run)) + 1)
+    runs = [dict(run, dag_run_id=f"large_{i:07d}") for i in range(count)]
+    return compact(
+        {
+            "dag_runs": runs,
+            "total_entries": count,
+            "total_entries_limit": None,
+            "next_cursor": None,
+            "previous_cursor": None,
+        }  # fmt: skip
+    )
 
 
 def cut(body: bytes, fraction: float) -> bytes:

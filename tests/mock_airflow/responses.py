@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, List, Optional, Tuple
+from typing import Any, Iterable, List, Optional, Tuple
 
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
@@ -70,12 +70,19 @@ OOPS_PAGE = (
 
 @dataclass
 class Response:
-    """An HTTP answer: status, body bytes, Content-Type (None for none) and extra headers."""
+    """An HTTP answer: status, body bytes, Content-Type (None for none) and extra headers.
+
+    ``server`` says whose headers to write: Airflow 2's gunicorn (v1) or Airflow 3's uvicorn
+    (v2: lower-case names, ``headers`` before ``content-length`` only if named ``allow``).
+    ``stream`` (v2 ``/wait``) is an iterator of lines sent as chunks instead of ``body``.
+    """
 
     status: int
     body: bytes = b""
     content_type: Optional[str] = JSON
     headers: List[Tuple[str, str]] = field(default_factory=list)
+    server: str = "gunicorn"
+    stream: Optional[Iterable[bytes]] = None
 
 
 class ApiError(Exception):

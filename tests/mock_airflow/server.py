@@ -4,7 +4,9 @@ Requests go through the same stages as on Airflow 2.11's webserver: routing on t
 percent-decoded path (404/405), connexion's body and query checks (415/400), authentication and
 authorization (401/403), then the endpoint (``endpoints``). Each request under ``/api/v1`` is
 logged, may hit an injected fault (``faults``) and is validated against openapi.yaml (``spec``).
-Paths under ``/_mock/`` are the control API (``control``).
+Requests under ``/api/v2`` and ``/auth`` are Airflow 3.3's (``v2_server``): logged, faulted and
+validated against openapi-v2.yaml the same way, answered with uvicorn's headers. Paths under
+``/_mock/`` are the control API (``control``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import gzip
 import io
 import json
 import os
@@ -23,6 +26,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 from urllib.parse import parse_qsl, quote, unquote
@@ -44,6 +48,8 @@ from .responses import (
 )
 from .spec import SpecRequest, SpecValidator, SpecViolation
 from .state import Store
+from .v2_endpoints import StreamAborted
+from .v2_server import DEFAULT_V2_SPEC, V2Controls, bearer_token, is_v2_path
 
 API_PREFIX = "/api/v1"
 MOCK_TOKEN = "mock-token"
@@ -293,9 +299,10 @@ class _Handler(BaseHTTPRequestHandler):
             record.fault = fault.kind
         pairs = parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace")
         mock._check_spec(self.command, raw_path, query, pairs, headers, body)
+        answer = mock._answer_v2 if is_v2_path(raw_path) else mock._answer
 
         def process() -> Response:
-            return mock._answer(self.command, raw_path, pairs, headers, body)
+            return answer(self.command, raw_path, pairs, headers, body)
 
         self._deliver(fault, process, record)
 
@@ -310,16 +317,27 @@ class _Handler(BaseHTTPRequestHandler):
             response = process() if fault.process else None
             mock._sleep(fault.delay)
             self._send(response or process(), record)
-        elif fault.kind in ("status", "html", "malformed_json", "large"):
+        elif fault.kind in faults.REPLACING:
             if fault.process:
                 process()
-            self._send(faults.replacement(fault), record)
+            server = "uvicorn" if is_v2_path(record.path) else "gunicorn"
+            self._send(faults.replacement(fault, server), record)
         elif not fault.process:  # drop or reset before the request is handled
             self._abort(reset=fault.kind == "reset")
+        elif fault.kind == "token_expiry":
+            response = process()
+            token = bearer_token({k.lower(): v for k, v in record.headers})
+            expire = (lambda: mock.expire_token(token)) if token else (lambda: None)
+            self._send(response, record, expire_after=(fault.lines, expire))
+            expire()
         else:
             response = process()
             if fault.kind == "drop":
                 self._abort(reset=False)
+                return
+            if response.stream is not None:
+                lines = fault.lines if fault.kind == "stream_cut" else 0
+                self._send(response, record, cut=(lines, fault))
                 return
             record.status = response.status
             body = faults.cut(response.body, fault.fraction)
@@ -327,9 +345,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._write(self._head(response, declared) + body)
             self._abort(reset=fault.kind == "reset")
 
-    def _head(self, response: Response, length: Optional[int]) -> bytes:
-        """Status line and headers, as gunicorn + Flask write them."""
+    def _head(self, response: Response, length: Optional[int], gzipped: bool = False) -> bytes:
+        """Status line and headers, as gunicorn + Flask write them (or uvicorn, for v2)."""
         mock = self.server.mock
+        if response.server == "uvicorn":
+            return self._head_uvicorn(response, length, gzipped)
         if mock.connection_close:
             self.close_connection = True
         lines = [
@@ -347,19 +367,94 @@ class _Handler(BaseHTTPRequestHandler):
         lines += [f"{name}: {value}" for name, value in response.headers]
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
-    def _send(self, response: Response, record: Optional[RequestRecord] = None) -> None:
+    def _head_uvicorn(self, response: Response, length: Optional[int], gzipped: bool) -> bytes:
+        """Status line and headers as uvicorn writes them for Airflow 3 (#1, #80, #81, #190)."""
+        lines = [
+            f"HTTP/1.1 {response.status} {phrase(response.status)}",
+            f"date: {self.date_time_string()}",
+            "server: uvicorn",
+        ]
+        lines += [f"{k}: {v}" for k, v in response.headers if k == "allow"]
+        if length is not None and not gzipped and response.stream is None:
+            lines.append(f"content-length: {length}")
+        if response.content_type:
+            lines.append(f"content-type: {response.content_type}")
+        lines += [f"{k}: {v}" for k, v in response.headers if k != "allow"]
+        if gzipped:
+            lines.append("content-encoding: gzip")
+        if gzipped or response.stream is not None:
+            lines.append("transfer-encoding: chunked")
+        if self.close_connection:
+            lines.append("connection: close")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _send(
+        self,
+        response: Response,
+        record: Optional[RequestRecord] = None,
+        *,
+        expire_after: Optional[Tuple[int, Callable[[], None]]] = None,
+        cut: Optional[Tuple[int, Fault]] = None,
+    ) -> None:
         """Write a whole answer in one go (no body for HEAD, no length for 204)."""
         length = None if response.status == 204 else len(response.body)
         body = b"" if self.command == "HEAD" or response.status == 204 else response.body
         if record is not None:
             record.status = response.status
+        if response.stream is not None and self.command != "HEAD":
+            self._stream(response, expire_after, cut)
+            return
+        if self._gzips(response, body):
+            packed = gzip.compress(body)
+            chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(packed), packed)
+            self._write(self._head(response, length, gzipped=True) + chunked)
+            return
         self._write(self._head(response, length) + body)
 
-    def _write(self, data: bytes) -> None:
+    def _gzips(self, response: Response, body: bytes) -> bool:
+        """Starlette's GZipMiddleware: gzip when asked for, for bodies of 500 bytes or more."""
+        return (
+            response.server == "uvicorn"
+            and ("vary", "Accept-Encoding") in response.headers
+            and "gzip" in (self.headers.get("Accept-Encoding") or "")
+            and len(body) >= 500
+        )
+
+    def _stream(
+        self,
+        response: Response,
+        expire_after: Optional[Tuple[int, Callable[[], None]]],
+        cut: Optional[Tuple[int, Fault]],
+    ) -> None:
+        """A chunked stream (v2 /wait): each line, then "\\n", as its own chunk; the lines come
+        as the iterator yields them. ``cut``: stop mid-chunk after that many lines and close."""
+        assert response.stream is not None
+        self._write(self._head(response, None))
+        try:
+            for index, line in enumerate(response.stream):
+                final = bool(getattr(response.stream, "finished", False))
+                if cut is not None and (index >= cut[0] or final):
+                    part = faults.cut(line, cut[1].fraction)
+                    self._write(b"%x\r\n%s" % (len(line), part))
+                    self._abort(reset=cut[1].kind == "reset")
+                    return
+                if not self._write(b"%x\r\n%s\r\n1\r\n\n\r\n" % (len(line), line)):
+                    return  # the client went away
+                if expire_after is not None and index + 1 >= expire_after[0]:
+                    expire_after[1]()
+        except StreamAborted:
+            self._abort(reset=False)
+            return
+        self._write(b"0\r\n\r\n")
+
+    def _write(self, data: bytes) -> bool:
+        """Send ``data``; False (and the connection marked for closing) if the peer is gone."""
         try:
             self.wfile.write(data)
         except OSError:
             self.close_connection = True
+            return False
+        return True
 
     def _abort(self, reset: bool) -> None:
         """Close the connection now: a FIN, or a TCP reset (RST) when ``reset``."""
@@ -375,12 +470,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
-class MockAirflow:
-    """A stateful in-memory Airflow 2.11 DAG Run API on 127.0.0.1, and its controls.
+class MockAirflow(V2Controls):
+    """A stateful in-memory Airflow 2.11 DAG Run API on 127.0.0.1, and its controls; beside it
+    Airflow 3.3's ``/api/v2`` and ``/auth/token`` (``V2Controls``: ``v2_url``, ``issue_token``,
+    ``set_run_state``, ...), with a store of their own.
 
     ``url`` is the API base URL (ending in ``/api/v1``). Use as a context manager, or call
-    ``start()`` and ``stop()``. Every request under /api/v1 is validated against ``spec_path``
-    (``None`` disables validation); violations collect in ``spec_violations``.
+    ``start()`` and ``stop()``. Every request under /api/v1 is validated against ``spec_path``,
+    every one under /api/v2 and /auth against ``v2_spec_path`` (openapi-v2.yaml when it exists;
+    ``None`` disables validation); violations collect in ``spec_violations``.
     """
 
     def __init__(
@@ -389,6 +487,8 @@ class MockAirflow:
         *,
         host: str = "127.0.0.1",
         spec_path: Optional[str] = DEFAULT_SPEC,
+        v2_spec_path: Optional[str] = DEFAULT_V2_SPEC,
+        jwt_secret: Optional[str] = None,
         verbose: bool = False,
     ) -> None:
         self.host, self.port, self.verbose = host, port, verbose
@@ -407,6 +507,7 @@ class MockAirflow:
         self._server: Optional[_HTTPServer] = None
         self._thread: Optional[threading.Thread] = None
         self._reset_settings()
+        self._init_v2(v2_spec_path, jwt_secret)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -463,13 +564,15 @@ class MockAirflow:
     # ------------------------------------------------------------ state controls
 
     def reset(self) -> None:
-        """Back to the seed: runs, DAGs, settings, faults and the request log.
+        """Back to the seed: runs, DAGs, settings, faults and the request log (v1 and v2).
 
         Spec violations are kept (the test fixture checks them after the test's own teardown).
+        Tokens already issued stay valid (the JWT secret is kept).
         """
         self.store.reset()
         self.faults.clear()
         self._reset_settings()
+        self._reset_v2()
 
     def _reset_settings(self) -> None:
         self.strict_auth = False
@@ -614,6 +717,13 @@ class MockAirflow:
         body: bytes,
     ) -> None:
         """Validate a received request; record a violation if the spec does not allow it."""
+        if is_v2_path(raw_path):
+            target = self._v2_spec_target(method, raw_path) if self.v2_spec else None
+            if target is not None and self.v2_spec is not None:
+                request = SpecRequest(self.root_url, target[0], method, pairs, headers, body,
+                                      target[1])  # fmt: skip
+                self._record_violation(self.v2_spec.errors(request), method, raw_path, query)
+            return
         if self.spec is None:
             return
         # The spec reads each path segment percent-decoded on its own (so %2F is a slash in a
@@ -630,7 +740,9 @@ class MockAirflow:
             except ApiError:
                 params = None
         request = SpecRequest(self.root_url, path, method, pairs, headers, body, params)
-        errors = self.spec.errors(request)
+        self._record_violation(self.spec.errors(request), method, raw_path, query)
+
+    def _record_violation(self, errors: List[str], method: str, raw_path: str, query: str) -> None:
         if errors:
             violation = SpecViolation(method, raw_path, query, tuple(errors))
             with self._lock:
@@ -687,6 +799,16 @@ class MockAirflow:
             raise problem(403, "Forbidden")
         if write and role != "admin":
             raise problem(403, "Forbidden")
+
+
+def phrase(status: int) -> str:
+    """The reason phrase uvicorn writes (Python 3.11's, whatever Python runs the mock)."""
+    if status == 422:
+        return "Unprocessable Entity"
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _quote_segment(segment: str) -> str:

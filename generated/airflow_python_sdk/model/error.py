@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Optional
+from typing import Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -27,6 +27,3 @@ class Error(Model):
     status: int
     detail: Optional[str] = None
     instance: Optional[str] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

@@ -187,10 +187,7 @@ COMMANDS = (
         wait=Wait(
             "wait_for_dag_run",
             "state",
-            (
-                "success",
-                "failed",
-            ),
+            ["success", "failed"],
             stream="wait_dag_run_until_finished",
             stream_interval="interval",
         ),
@@ -442,12 +439,7 @@ COMMANDS = (
                     "",
                     "str",
                     many=True,
-                    choices=(
-                        "queued",
-                        "running",
-                        "success",
-                        "failed",
-                    ),
+                    choices=["queued", "running", "success", "failed"],
                 ),
                 Param("run_after_gte", "", "datetime"),
                 Param("run_after_gt", "", "datetime"),
@@ -515,16 +507,7 @@ COMMANDS = (
             ".models.dag_run_patch_body",
             "DAGRunPatchBody",
             fields=(
-                Param(
-                    "state",
-                    "",
-                    "str",
-                    choices=(
-                        "queued",
-                        "success",
-                        "failed",
-                    ),
-                ),
+                Param("state", "", "str", choices=["queued", "success", "failed"]),
                 Param("note", "", "str"),
             ),
         ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, FrozenSet, List, Optional
+from typing import Any, Dict, List, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -35,6 +35,3 @@ class AssetEventResponse(Model):
     source_dag_id: Optional[str] = None
     source_run_id: Optional[str] = None
     partition_key: Optional[str] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

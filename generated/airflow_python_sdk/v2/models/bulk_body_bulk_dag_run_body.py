@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, List
+from typing import List
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -23,6 +23,3 @@ class BulkBodyBulkDAGRunBody(Model):
     """BulkBodyBulkDAGRunBody."""
 
     actions: List[ActionsInner]
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

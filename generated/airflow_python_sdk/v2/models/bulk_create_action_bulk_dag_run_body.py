@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, List, Literal, Optional
+from typing import List, Literal, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -28,6 +28,3 @@ class BulkCreateActionBulkDAGRunBody(Model):
     entities: List[BulkDAGRunBody]
     """A list of entities to be created."""
     action_on_existence: Optional[BulkActionOnExistence] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

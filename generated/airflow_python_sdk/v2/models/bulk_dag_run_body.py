@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Optional
+from typing import Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -26,6 +26,3 @@ class BulkDAGRunBody(Model):
     dag_id: Optional[str] = None
     state: Optional[DagRunMutableStates] = None
     note: Optional[str] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, List, Literal, Optional
+from typing import List, Literal, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -28,6 +28,3 @@ class BulkDeleteActionBulkDAGRunBody(Model):
     entities: List[EntitiesInner]
     """A list of entity id/key or entity objects to be deleted."""
     action_on_non_existence: Optional[BulkActionNotOnExistence] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, List, Literal, Optional
+from typing import List, Literal, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -30,6 +30,3 @@ class BulkUpdateActionBulkDAGRunBody(Model):
     update_mask: Optional[List[str]] = None
     """Accepted but ignored by Airflow 3.3.2: every field sent in an entity is applied (`update_mask: [\"note\"]` with a `state` still changes the state). Leave out what should not change."""
     action_on_non_existence: Optional[BulkActionNotOnExistence] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

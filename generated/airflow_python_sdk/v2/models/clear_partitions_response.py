@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet
-
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
@@ -24,6 +22,3 @@ class ClearPartitionsResponse(Model):
     dag_runs_cleared: int
     task_instances_cleared: int
     dry_run: bool
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

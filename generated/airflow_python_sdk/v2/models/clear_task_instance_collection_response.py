@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, List
+from typing import List
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -24,6 +24,3 @@ class ClearTaskInstanceCollectionResponse(Model):
 
     task_instances: List[TaskInstancesInner]
     total_entries: int
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

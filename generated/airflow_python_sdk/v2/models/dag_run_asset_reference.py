@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Optional
+from typing import Annotated, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from ...schema import DateTime, Model
+from ...schema import DateTime, Model, NullWhenUnset
 
 CONFIG = ConfigDict(
     extra="allow",
@@ -26,21 +26,9 @@ class DagRunAssetReference(Model):
     state: str
     triggering: bool
     """Whether this asset event triggered the referenced dag run. Only a run's most recent consumed asset event triggers it; earlier consumed events are included in the run but did not trigger it."""
-    logical_date: Optional[DateTime] = None
-    start_date: Optional[DateTime] = None
-    end_date: Optional[DateTime] = None
-    data_interval_start: Optional[DateTime] = None
-    data_interval_end: Optional[DateTime] = None
-    partition_key: Optional[str] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(
-        (
-            "logical_date",
-            "start_date",
-            "end_date",
-            "data_interval_start",
-            "data_interval_end",
-            "partition_key",
-        )
-    )
-    """Fields the server requires but takes as null: sent as null when unset."""
+    logical_date: Annotated[Optional[DateTime], NullWhenUnset] = None
+    start_date: Annotated[Optional[DateTime], NullWhenUnset] = None
+    end_date: Annotated[Optional[DateTime], NullWhenUnset] = None
+    data_interval_start: Annotated[Optional[DateTime], NullWhenUnset] = None
+    data_interval_end: Annotated[Optional[DateTime], NullWhenUnset] = None
+    partition_key: Annotated[Optional[str], NullWhenUnset] = None

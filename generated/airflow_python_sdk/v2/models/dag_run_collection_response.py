@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, List, Optional
+from typing import List, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -31,6 +31,3 @@ class DAGRunCollectionResponse(Model):
     """Token pointing to the next page. Populated for cursor pagination, ``null`` when using offset pagination or when there is no next page."""
     previous_cursor: Optional[str] = None
     """Token pointing to the previous page. Populated for cursor pagination, ``null`` when using offset pagination or when on the first page."""
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

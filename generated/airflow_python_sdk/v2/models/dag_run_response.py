@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, FrozenSet, List, Optional
+from typing import Annotated, Any, Dict, List, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from ...schema import DateTime, Model
+from ...schema import DateTime, Model, NullWhenUnset
 from .dag_run_state import DagRunState
 from .dag_run_triggered_by_type import DagRunTriggeredByType
 from .dag_run_type import DagRunType
@@ -32,39 +32,18 @@ class DAGRunResponse(Model):
     state: DagRunState
     dag_versions: List[DagVersionResponse]
     dag_display_name: str
-    logical_date: Optional[DateTime] = None
-    queued_at: Optional[DateTime] = None
-    start_date: Optional[DateTime] = None
-    end_date: Optional[DateTime] = None
-    duration: Optional[float] = None
-    data_interval_start: Optional[DateTime] = None
-    data_interval_end: Optional[DateTime] = None
-    last_scheduling_decision: Optional[DateTime] = None
-    triggered_by: Optional[DagRunTriggeredByType] = None
-    triggering_user_name: Optional[str] = None
-    conf: Optional[Dict[str, Any]] = None
-    note: Optional[str] = None
-    bundle_version: Optional[str] = None
-    partition_key: Optional[str] = None
-    partition_date: Optional[DateTime] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(
-        (
-            "logical_date",
-            "queued_at",
-            "start_date",
-            "end_date",
-            "duration",
-            "data_interval_start",
-            "data_interval_end",
-            "last_scheduling_decision",
-            "triggered_by",
-            "triggering_user_name",
-            "conf",
-            "note",
-            "bundle_version",
-            "partition_key",
-            "partition_date",
-        )
-    )
-    """Fields the server requires but takes as null: sent as null when unset."""
+    logical_date: Annotated[Optional[DateTime], NullWhenUnset] = None
+    queued_at: Annotated[Optional[DateTime], NullWhenUnset] = None
+    start_date: Annotated[Optional[DateTime], NullWhenUnset] = None
+    end_date: Annotated[Optional[DateTime], NullWhenUnset] = None
+    duration: Annotated[Optional[float], NullWhenUnset] = None
+    data_interval_start: Annotated[Optional[DateTime], NullWhenUnset] = None
+    data_interval_end: Annotated[Optional[DateTime], NullWhenUnset] = None
+    last_scheduling_decision: Annotated[Optional[DateTime], NullWhenUnset] = None
+    triggered_by: Annotated[Optional[DagRunTriggeredByType], NullWhenUnset] = None
+    triggering_user_name: Annotated[Optional[str], NullWhenUnset] = None
+    conf: Annotated[Optional[Dict[str, Any]], NullWhenUnset] = None
+    note: Annotated[Optional[str], NullWhenUnset] = None
+    bundle_version: Annotated[Optional[str], NullWhenUnset] = None
+    partition_key: Annotated[Optional[str], NullWhenUnset] = None
+    partition_date: Annotated[Optional[DateTime], NullWhenUnset] = None

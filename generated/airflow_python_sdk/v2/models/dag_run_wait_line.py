@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, FrozenSet, Optional
+from typing import Any, Dict, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -25,6 +25,3 @@ class DAGRunWaitLine(Model):
     state: DagRunState
     results: Optional[Dict[str, Any]] = None
     """Only on the last line: the requested tasks' return values (XCom), by task id. Left out when there is none."""
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

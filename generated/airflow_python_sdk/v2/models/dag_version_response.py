@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Optional
+from typing import Annotated, Optional
 from uuid import UUID
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from ...schema import DateTime, Model
+from ...schema import DateTime, Model, NullWhenUnset
 
 CONFIG = ConfigDict(
     extra="allow",
@@ -27,15 +27,6 @@ class DagVersionResponse(Model):
     dag_id: str
     created_at: DateTime
     dag_display_name: str
-    bundle_name: Optional[str] = None
-    bundle_version: Optional[str] = None
-    bundle_url: Optional[str] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(
-        (
-            "bundle_name",
-            "bundle_version",
-            "bundle_url",
-        )
-    )
-    """Fields the server requires but takes as null: sent as null when unset."""
+    bundle_name: Annotated[Optional[str], NullWhenUnset] = None
+    bundle_version: Annotated[Optional[str], NullWhenUnset] = None
+    bundle_url: Annotated[Optional[str], NullWhenUnset] = None

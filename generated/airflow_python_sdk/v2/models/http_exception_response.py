@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet
-
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
@@ -23,6 +21,3 @@ class HTTPExceptionResponse(Model):
     """HTTPException Model used for error response. `detail` is a message, or for database errors (409 on trigger, 500 on lists) an object `{reason, statement, orig_error, message}`."""
 
     detail: Detail
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

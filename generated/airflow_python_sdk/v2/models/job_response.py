@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Optional
+from typing import Annotated, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from ...schema import DateTime, Model
+from ...schema import DateTime, Model, NullWhenUnset
 
 CONFIG = ConfigDict(
     extra="allow",
@@ -22,28 +22,13 @@ class JobResponse(Model):
     """Job serializer for responses."""
 
     id: int
-    dag_id: Optional[str] = None
-    state: Optional[str] = None
-    job_type: Optional[str] = None
-    start_date: Optional[DateTime] = None
-    end_date: Optional[DateTime] = None
-    latest_heartbeat: Optional[DateTime] = None
-    executor_class: Optional[str] = None
-    hostname: Optional[str] = None
-    unixname: Optional[str] = None
+    dag_id: Annotated[Optional[str], NullWhenUnset] = None
+    state: Annotated[Optional[str], NullWhenUnset] = None
+    job_type: Annotated[Optional[str], NullWhenUnset] = None
+    start_date: Annotated[Optional[DateTime], NullWhenUnset] = None
+    end_date: Annotated[Optional[DateTime], NullWhenUnset] = None
+    latest_heartbeat: Annotated[Optional[DateTime], NullWhenUnset] = None
+    executor_class: Annotated[Optional[str], NullWhenUnset] = None
+    hostname: Annotated[Optional[str], NullWhenUnset] = None
+    unixname: Annotated[Optional[str], NullWhenUnset] = None
     dag_display_name: Optional[str] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(
-        (
-            "dag_id",
-            "state",
-            "job_type",
-            "start_date",
-            "end_date",
-            "latest_heartbeat",
-            "executor_class",
-            "hostname",
-            "unixname",
-        )
-    )
-    """Fields the server requires but takes as null: sent as null when unset."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet
-
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
@@ -22,6 +20,3 @@ class RouteNotFoundResponse(Model):
     """The 404 answer when no route matches, e.g. a run id with `/` (sent as `%2F`, which the server decodes before routing): `{\"error\": \"API route not found\"}`."""
 
     error: str
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

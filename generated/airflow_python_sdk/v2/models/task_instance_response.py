@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, FrozenSet, Optional
+from typing import Annotated, Any, Dict, Optional
 from uuid import UUID
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from ...schema import DateTime, Model
+from ...schema import DateTime, Model, NullWhenUnset
 from .dag_version_response import DagVersionResponse
 from .job_response import JobResponse
 from .task_instance_state import TaskInstanceState
@@ -39,50 +39,24 @@ class TaskInstanceResponse(Model):
     pool: str
     pool_slots: int
     executor_config: str
-    logical_date: Optional[DateTime] = None
-    start_date: Optional[DateTime] = None
-    end_date: Optional[DateTime] = None
-    duration: Optional[float] = None
-    state: Optional[TaskInstanceState] = None
-    hostname: Optional[str] = None
-    unixname: Optional[str] = None
-    queue: Optional[str] = None
-    priority_weight: Optional[int] = None
-    operator: Optional[str] = None
-    operator_name: Optional[str] = None
-    queued_when: Optional[DateTime] = None
-    scheduled_when: Optional[DateTime] = None
-    pid: Optional[int] = None
-    executor: Optional[str] = None
-    note: Optional[str] = None
-    rendered_map_index: Optional[str] = None
-    trigger: Optional[TriggerResponse] = None
-    triggerer_job: Optional[JobResponse] = None
-    dag_version: Optional[DagVersionResponse] = None
+    logical_date: Annotated[Optional[DateTime], NullWhenUnset] = None
+    start_date: Annotated[Optional[DateTime], NullWhenUnset] = None
+    end_date: Annotated[Optional[DateTime], NullWhenUnset] = None
+    duration: Annotated[Optional[float], NullWhenUnset] = None
+    state: Annotated[Optional[TaskInstanceState], NullWhenUnset] = None
+    hostname: Annotated[Optional[str], NullWhenUnset] = None
+    unixname: Annotated[Optional[str], NullWhenUnset] = None
+    queue: Annotated[Optional[str], NullWhenUnset] = None
+    priority_weight: Annotated[Optional[int], NullWhenUnset] = None
+    operator: Annotated[Optional[str], NullWhenUnset] = None
+    operator_name: Annotated[Optional[str], NullWhenUnset] = None
+    queued_when: Annotated[Optional[DateTime], NullWhenUnset] = None
+    scheduled_when: Annotated[Optional[DateTime], NullWhenUnset] = None
+    pid: Annotated[Optional[int], NullWhenUnset] = None
+    executor: Annotated[Optional[str], NullWhenUnset] = None
+    note: Annotated[Optional[str], NullWhenUnset] = None
+    rendered_map_index: Annotated[Optional[str], NullWhenUnset] = None
+    trigger: Annotated[Optional[TriggerResponse], NullWhenUnset] = None
+    triggerer_job: Annotated[Optional[JobResponse], NullWhenUnset] = None
+    dag_version: Annotated[Optional[DagVersionResponse], NullWhenUnset] = None
     rendered_fields: Optional[Dict[str, Any]] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(
-        (
-            "logical_date",
-            "start_date",
-            "end_date",
-            "duration",
-            "state",
-            "hostname",
-            "unixname",
-            "queue",
-            "priority_weight",
-            "operator",
-            "operator_name",
-            "queued_when",
-            "scheduled_when",
-            "pid",
-            "executor",
-            "note",
-            "rendered_map_index",
-            "trigger",
-            "triggerer_job",
-            "dag_version",
-        )
-    )
-    """Fields the server requires but takes as null: sent as null when unset."""

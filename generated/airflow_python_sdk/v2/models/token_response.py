@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet
-
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
@@ -23,6 +21,3 @@ class TokenResponse(Model):
 
     access_token: str
     """A JWT, to send as `Authorization: Bearer <access_token>`."""
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""

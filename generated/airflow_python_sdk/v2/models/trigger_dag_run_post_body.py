@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, FrozenSet, Optional
+from typing import Annotated, Any, Dict, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from ...schema import DateTime, Model
+from ...schema import DateTime, Model, NullWhenUnset
 
 CONFIG = ConfigDict(
     extra="forbid",
@@ -21,7 +21,7 @@ CONFIG = ConfigDict(
 class TriggerDAGRunPostBody(Model):
     """Trigger Dag Run Serializer for POST body. Unknown and read-only keys (`state`, `run_type`, `dag_id`, ...) get 422 `extra_forbidden`."""
 
-    logical_date: Optional[DateTime] = None
+    logical_date: Annotated[Optional[DateTime], NullWhenUnset] = None
     """Required, but may be null (a run without logical date; its data interval is null too). A date-time must carry an offset (`Z` or `+hh:mm`): a naive or date-only value gets 422. The trigger answer echoes the offset sent; later reads give UTC with `Z`. (The server also takes an integer Unix timestamp, as UTC.)"""
     dag_run_id: Optional[str] = None
     """The run id; left out, null or \"\" makes the server generate one (`manual__<run_after>+00:00`)."""
@@ -37,6 +37,3 @@ class TriggerDAGRunPostBody(Model):
     """No length limit here (PATCH allows 1000 characters); \"\" is stored as null."""
     partition_key: Optional[str] = None
     """Only for partitioned Dags; others answer 400."""
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(("logical_date",))
-    """Fields the server requires but takes as null: sent as null when unset."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Optional
+from typing import Annotated, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
 
-from ...schema import DateTime, Model
+from ...schema import DateTime, Model, NullWhenUnset
 
 CONFIG = ConfigDict(
     extra="allow",
@@ -25,13 +25,5 @@ class TriggerResponse(Model):
     classpath: str
     kwargs: str
     created_date: DateTime
-    queue: Optional[str] = None
-    triggerer_id: Optional[int] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(
-        (
-            "queue",
-            "triggerer_id",
-        )
-    )
-    """Fields the server requires but takes as null: sent as null when unset."""
+    queue: Annotated[Optional[str], NullWhenUnset] = None
+    triggerer_id: Annotated[Optional[int], NullWhenUnset] = None

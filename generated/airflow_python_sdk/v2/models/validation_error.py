@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, List, Optional
+from typing import List, Optional
 
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass
@@ -27,6 +27,3 @@ class ValidationError(Model):
     type: str
     input: Optional[object] = None
     ctx: Optional[object] = None
-
-    null_when_unset: ClassVar[FrozenSet[str]] = frozenset(())
-    """Fields the server requires but takes as null: sent as null when unset."""
