@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from airflow_python_sdk.v2.api.dag_run_api import DagRunApiRaw
-from examples import run_example, runnable_examples
+from examples import ROOT, python_blocks, run_example, runnable_examples
 from helpers import SEED_OPERATIONS
 
 EXAMPLES = runnable_examples()
@@ -29,3 +29,10 @@ def test_example_runs_against_the_mock(name: str, code: str, mock) -> None:
     assert mock.requests, f"{name} sent no request"
     statuses = [request.status for request in mock.requests]
     assert all(status is not None and status < 500 for status in statuses), statuses
+
+
+@pytest.mark.mock_only
+def test_the_readme_mocking_example_runs_and_sends_nothing(mock) -> None:
+    (code,) = [code for code in python_blocks(ROOT / "README.md") if "create_autospec" in code]
+    assert run_example(code, mock.url).split() == ["failed"]
+    assert not mock.requests
