@@ -135,7 +135,7 @@ def test_spec_is_valid_openapi_3_1() -> None:
 
 SDK_EXTENSIONS = {
     "x-paged", "x-stream", "x-wait", "x-then-wait", "x-idempotent", "x-idempotency-key",
-    "x-conflict-lookup", "x-doc-example",
+    "x-conflict-lookup", "x-doc-example", "x-cli-alias",
 }  # fmt: skip
 """The vendor extensions the SDK's templates read (see openapi.yaml for the same ones)."""
 

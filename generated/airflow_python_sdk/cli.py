@@ -181,7 +181,9 @@ def _main(args: List[str], prog: str) -> int:
     api = _option(args, "--api") or _api_of(
         _option(args, "--host") or os.environ.get("AIRFLOW_API_URL")
     )
-    table = import_module(TABLES.get(api, TABLES[DEFAULT_API]), __package__)
+    if api not in TABLES:
+        api = DEFAULT_API  # the parser says what is wrong with the --api given
+    table = import_module(TABLES[api], __package__)
     parsed = _parser(prog, api, table).parse_args(args)
     command = next(c for c in table.COMMANDS if parsed.command in (c.name, c.alias))
     if getattr(parsed, "verbose", False):
@@ -189,7 +191,7 @@ def _main(args: List[str], prog: str) -> int:
     from .exceptions import ApiConnectionError, ApiException
 
     try:
-        return _run(command, parsed, table, prog)
+        return _run(command, parsed, table, api, prog)
     except ApiConnectionError as error:
         _say(prog, f"connection error: {error}")
         return EXIT_CONNECTION_ERROR
@@ -289,11 +291,15 @@ def _connection_options() -> argparse.ArgumentParser:
 
 
 def _add_arguments(parser: argparse.ArgumentParser, command: Command) -> None:
-    taken = {"--api", "--host", "--username", "--token", "--verbose", "--help"}
+    """The command's arguments and options. A body field named like another option is left to
+    `--body`; a query parameter named like one would make argparse fail for every command (the
+    tests build every command's parser)."""
+    taken = {"--help", "--api", "--host", "--username", "--token", "--verbose", "--body"}
+    taken |= {"--all", "--wait", "--timeout", "--poll-interval"}
     for param in command.path:
         parser.add_argument(f"path.{param.name}", metavar=param.name.upper(), help=_help(param))
     for param in command.query:
-        _add_option(parser, param, f"query.{param.name}")
+        _add_option(parser, param, f"query.{param.name}", required=param.required)
         taken.add(_flag(param))
     if command.body:
         body = command.body
@@ -340,9 +346,9 @@ def _add_arguments(parser: argparse.ArgumentParser, command: Command) -> None:
         )
 
 
-def _add_option(group: Any, param: Param, dest: str, *, required: Optional[bool] = None) -> None:
+def _add_option(group: Any, param: Param, dest: str, *, required: bool) -> None:
     """Add `param` as an option of its kind to a parser or argument group."""
-    options: Dict[str, Any] = {"dest": dest, "help": _help(param)}
+    options: Dict[str, Any] = {"dest": dest, "help": _help(param), "required": required}
     if param.kind == "bool" and not param.many:
         options["action"] = argparse.BooleanOptionalAction
     else:
@@ -353,7 +359,6 @@ def _add_option(group: Any, param: Param, dest: str, *, required: Optional[bool]
             options["metavar"] = _METAVARS[param.kind]
         if param.many:
             options["action"] = "append"
-    options["required"] = param.required if required is None else required
     group.add_argument(_flag(param), **options)
 
 
@@ -442,7 +447,9 @@ _READERS: Dict[str, Callable[[str], Any]] = {
 # ---------------------------------------------------------------- running a command
 
 
-def _run(command: Command, parsed: argparse.Namespace, table: ModuleType, prog: str) -> int:
+def _run(
+    command: Command, parsed: argparse.Namespace, table: ModuleType, api_name: str, prog: str
+) -> int:
     """Call the command's operation and print what it returns; the exit status."""
     arguments = {param.name: getattr(parsed, f"path.{param.name}") for param in command.path}
     for param in command.query:
@@ -452,7 +459,7 @@ def _run(command: Command, parsed: argparse.Namespace, table: ModuleType, prog: 
     package = table.__name__.rpartition(".")[0]
     if command.body:
         arguments[command.body.name] = _body(command.body, parsed, package)
-    api = _api(command, package, _configuration(parsed))
+    api = _api(command, package, _configuration(parsed, api_name))
     with api.api_client:
         out = _Output()
         if getattr(parsed, "all", False):
@@ -506,14 +513,14 @@ def _json_object(source: str) -> Dict[str, Any]:
     return data
 
 
-def _configuration(parsed: argparse.Namespace) -> Configuration:
+def _configuration(parsed: argparse.Namespace, api: str) -> Configuration:
     """`Configuration.from_env()` with the options on top; the password asked for if needed."""
     from .configuration import Configuration
 
     host = getattr(parsed, "host", None) or os.environ.get("AIRFLOW_API_URL")
     if not host:
         raise UsageError("no server: give --host URL or set AIRFLOW_API_URL")
-    settings: Dict[str, Any] = {"host": _for_api(host, getattr(parsed, "api", None))}
+    settings: Dict[str, Any] = {"host": _for_api(host, api)}
     if getattr(parsed, "username", None):
         settings["username"] = parsed.username
     if getattr(parsed, "token", None):
@@ -531,11 +538,11 @@ def _configuration(parsed: argparse.Namespace) -> Configuration:
     return config
 
 
-def _for_api(host: str, api: Optional[str]) -> str:
+def _for_api(host: str, api: str) -> str:
     """The host without another API's base path at its end (`--api v2 --host .../api/v1`)."""
     trimmed = host.rstrip("/")
     for name in TABLES:
-        if name != (api or _api_of(host)) and trimmed.endswith(f"/api/{name}"):
+        if name != api and trimmed.endswith(f"/api/{name}"):
             return trimmed[: -len(f"/api/{name}")]
     return host
 

@@ -4,7 +4,7 @@ Plain data generated from the spec, so that `--help` imports no model: each comm
 API method it calls, its path and query parameters, the fields of its body, and how it pages
 or waits. The kinds (`str`, `int`, `float`, `bool`, `datetime`, `date`, `json`) are the
 parameters' types in the spec; a body field without one (a nested object) is set through
-`--body` only.
+`--body` only. Defaults (the spec's, for `--help`) are those of scalars.
 """
 
 from .cli import Body, Command, Param, ThenWait, Wait

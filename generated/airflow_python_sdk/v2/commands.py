@@ -4,7 +4,7 @@ Plain data generated from the spec, so that `--help` imports no model: each comm
 API method it calls, its path and query parameters, the fields of its body, and how it pages
 or waits. The kinds (`str`, `int`, `float`, `bool`, `datetime`, `date`, `json`) are the
 parameters' types in the spec; a body field without one (a nested object) is set through
-`--body` only.
+`--body` only. Defaults (the spec's, for `--help`) are those of scalars.
 """
 
 from ..cli import Body, Command, Param, ThenWait, Wait
@@ -357,7 +357,6 @@ COMMANDS = (
                 "Attributes to order by, multi criteria sort is supported. Prefix with `-` for descending order. Supported attributes: `id, state, dag_id, run_id, logical_date, partition_date, run_after, start_date, end_date, updated_at, conf, duration, dag_run_id`. Repeat the parameter for several (`order_by=state&order_by=-run_after`); any other attribute gets 400.",
                 "str",
                 many=True,
-                default=["id"],
             ),
             Param(
                 "run_id_pattern",
