@@ -5,12 +5,18 @@
     stock    openapi-generator's stock `python` output for our openapi.yaml (stock_client)
     airflow  the official apache-airflow-client 2.10.0 (airflow_client.client)
 
+and, for Airflow 3 (/api/v2; HOST is then the server's root):
+
+    floor3   raw urllib3 + json.loads, with a bearer token got once from POST /auth/token
+    sdk3     our SDK's v2 layer, airflow_python_sdk.v2 (it logs in by itself)
+    airflow3 the official apache-airflow-client 3.3.2, given the token of one login
+
 Modes (each prints one JSON line per answer):
     serve NAME HOST         a worker: reads JSON commands from stdin, e.g.
                             {"op": "get", "calls": 300}, {"op": "list", "limit": 1000, "calls": 3};
                             answers {"value": median seconds per call} or {"error": "..."}
     import NAME             seconds to import the package and its DAGRunApi (urllib3 for the floor)
-    first NAME HOST         seconds for import + client + first get_dag_run
+    first NAME HOST         seconds for import + client (+ login, v2) + first get_dag_run
     rss NAME HOST LIMIT     RSS growth in bytes while holding the decoded LIMIT runs (and, as
                             "trimmed", the same after malloc_trim(0))
 
@@ -39,15 +45,34 @@ def import_package(name):
     elif name == "airflow":
         import airflow_client.client  # noqa: F401
         from airflow_client.client.api.dag_run_api import DAGRunApi  # noqa: F401
+    elif name == "floor3":
+        import urllib3  # noqa: F401
+    elif name == "sdk3":
+        import airflow_python_sdk.v2  # noqa: F401
+        from airflow_python_sdk.v2.api.dag_run_api import DagRunApi  # noqa: F401
+    elif name == "airflow3":
+        import airflow_client.client  # noqa: F401
+        from airflow_client.client.api.dag_run_api import DagRunApi  # noqa: F401
     else:
         raise ValueError(f"unknown contestant {name!r}")
+
+
+def login(pool, root):
+    """POST /auth/token on an Airflow 3 server: the access token (what floor3 and airflow3 use)."""
+    import json
+
+    body = json.dumps({"username": USER, "password": PASSWORD}).encode()
+    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    answer = pool.request("POST", root.rstrip("/") + "/auth/token", body=body, headers=headers)
+    if answer.status != 201:
+        raise RuntimeError(f"login: HTTP {answer.status}")
+    return json.loads(answer.data)["access_token"]
 
 
 class Floor:
     """What any client must at least do: one pooled request and json.loads, into dicts."""
 
     def __init__(self, host):
-        import base64
         import json
         from urllib.parse import quote
 
@@ -55,9 +80,16 @@ class Floor:
 
         self.json, self.quote, self.host = json, quote, host
         self.pool = urllib3.PoolManager()
-        auth = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-        self.headers = {"Accept": "application/json", "Authorization": f"Basic {auth}"}
+        self.headers = {"Accept": "application/json", "Authorization": self.authorization()}
         self.post_headers = {**self.headers, "Content-Type": "application/json"}
+
+    def authorization(self):
+        import base64
+
+        return "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+
+    def post_body(self, run_id, conf):
+        return {"dag_run_id": run_id, "conf": conf}
 
     def _call(self, method, path, body=None, headers=None):
         answer = self.pool.request(
@@ -72,7 +104,7 @@ class Floor:
         return self._call("GET", f"/dags/{q(dag_id, safe='')}/dagRuns/{q(run_id, safe='')}")
 
     def post(self, dag_id, run_id, conf):
-        body = self.json.dumps({"dag_run_id": run_id, "conf": conf}).encode()
+        body = self.json.dumps(self.post_body(run_id, conf)).encode()
         path = f"/dags/{self.quote(dag_id, safe='')}/dagRuns"
         return self._call("POST", path, body, self.post_headers)
 
@@ -83,27 +115,32 @@ class Floor:
 class GeneratedClient:
     """A generated client used the seed's way: `DAGRunApi(ApiClient(Configuration(...)))`.
 
-    Each subclass names its package's modules; the calls are the same for all three.
+    Each subclass names its package's modules; the calls are the same for all three
+    (V2Client below: the same for Airflow 3's two).
     """
 
     package = ""
     api_module = ""
     model_module = ""
+    api_class, model_class = "DAGRunApi", "DAGRun"
 
     def __init__(self, host):
         import importlib
 
         package = importlib.import_module(self.package)
         api = importlib.import_module(self.api_module)
-        self.dag_run = importlib.import_module(self.model_module).DAGRun
-        config = package.Configuration(host=host, username=USER, password=PASSWORD)
-        self.api = api.DAGRunApi(package.ApiClient(config))
+        self.model = getattr(importlib.import_module(self.model_module), self.model_class)
+        config = self.configuration(package, host)
+        self.api = getattr(api, self.api_class)(package.ApiClient(config))
+
+    def configuration(self, package, host):
+        return package.Configuration(host=host, username=USER, password=PASSWORD)
 
     def get(self, dag_id, run_id):
         return self.api.get_dag_run(dag_id, run_id)
 
     def post(self, dag_id, run_id, conf):
-        return self.api.post_dag_run(dag_id, self.dag_run(dag_run_id=run_id, conf=conf))
+        return self.api.post_dag_run(dag_id, self.model(dag_run_id=run_id, conf=conf))
 
     def list(self, dag_id, limit):
         return self.api.get_dag_runs(dag_id, limit=limit)
@@ -133,7 +170,54 @@ class Airflow(GeneratedClient):
     model_module = "airflow_client.client.model.dag_run"
 
 
+class Floor3(Floor):
+    """The floor for Airflow 3: the same, with a bearer token got once here, not per call."""
+
+    def __init__(self, root):
+        self.root = root.rstrip("/")
+        super().__init__(self.root + "/api/v2")
+
+    def authorization(self):
+        return "Bearer " + login(self.pool, self.root)
+
+    def post_body(self, run_id, conf):
+        return {"dag_run_id": run_id, "logical_date": None, "conf": conf}
+
+
+class V2Client(GeneratedClient):
+    """A generated Airflow 3 client: `DagRunApi`, `trigger_dag_run(TriggerDAGRunPostBody)`."""
+
+    api_class, model_class = "DagRunApi", "TriggerDAGRunPostBody"
+
+    def post(self, dag_id, run_id, conf):
+        body = self.model(dag_run_id=run_id, logical_date=None, conf=conf)
+        return self.api.trigger_dag_run(dag_id, body)
+
+
+class Sdk3(V2Client):
+    """Our SDK's v2 layer, used as its README shows: it logs in at /auth/token by itself."""
+
+    package = "airflow_python_sdk.v2"
+    api_module = "airflow_python_sdk.v2.api.dag_run_api"
+    model_module = "airflow_python_sdk.v2.models.trigger_dag_run_post_body"
+
+
+class Airflow3(V2Client):
+    """The official client, apache-airflow-client 3.3.2: it cannot log in, so it is given the
+    token of one login (made with urllib3, its own dependency)."""
+
+    package = "airflow_client.client"
+    api_module = "airflow_client.client.api.dag_run_api"
+    model_module = "airflow_client.client.models.trigger_dag_run_post_body"
+
+    def configuration(self, package, host):
+        import urllib3
+
+        return package.Configuration(host=host, access_token=login(urllib3.PoolManager(), host))
+
+
 CLIENTS = {"floor": Floor, "sdk": Sdk, "stock": Stock, "airflow": Airflow}
+CLIENTS.update(floor3=Floor3, sdk3=Sdk3, airflow3=Airflow3)
 
 
 def field(obj, name):

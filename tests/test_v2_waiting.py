@@ -149,11 +149,6 @@ def test_wait_for_dag_run_to_success(v2_api: DagRunApi, v2_runs: V2Runs) -> None
     assert len(calls) == 2  # one stream, then the run read once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SDK: wait_for_dag_run reads the run with get_dag_run while the /wait stream still "
-    "holds its pooled connection: with pool_size=1 (or pool_size waits at once) it blocks forever",
-)
 def test_wait_for_dag_run_with_a_single_pooled_connection(
     new_v2_api: Callable[..., DagRunApi], v2_api: DagRunApi, v2_runs: V2Runs
 ) -> None:

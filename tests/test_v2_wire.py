@@ -146,11 +146,6 @@ def test_a_trigger_without_a_run_id_is_not_repeated(v2_api: DagRunApi, mock: Moc
 
 
 @pytest.mark.mock_only
-@pytest.mark.xfail(
-    strict=True,
-    reason="SDK: trigger_dag_run treats dag_run_id='' as a chosen id (idempotent=dag_run_id is "
-    "not None) and retries, but the server generates a new id for '': a second run is made",
-)
 def test_an_empty_run_id_is_not_a_chosen_one(
     new_v2_api: Callable[..., DagRunApi], mock: MockAirflow
 ) -> None:
@@ -168,11 +163,6 @@ def test_an_empty_run_id_is_not_a_chosen_one(
 
 
 @pytest.mark.mock_only
-@pytest.mark.xfail(
-    strict=True,
-    reason="SDK: after a lost attempt, a 409 whose recovery GET finds no run with that id (the "
-    "conflict was another run's logical_date) raises the GET's NotFoundException, not the 409",
-)
 def test_a_genuine_conflict_after_a_lost_attempt_stays_a_conflict(
     new_v2_api: Callable[..., DagRunApi], mock: MockAirflow
 ) -> None:

@@ -19,6 +19,7 @@ from typing import (
     Callable,
     ClassVar,
     Dict,
+    Generator,
     Generic,
     Iterator,
     Mapping,
@@ -37,7 +38,7 @@ from urllib3.exceptions import ConnectTimeoutError
 from . import __version__
 from .auth import Credentials
 from .configuration import Configuration, check_header_safe
-from .exceptions import ApiDecodeError, ApiException, exception_class
+from .exceptions import ApiDecodeError, ApiException, NotFoundException, exception_class
 from .paging import Pages, Paging
 from .transport import RETRY_STATUSES, RetryPolicy, Transport
 from .wire import ApiResponse, Request, build_path, build_query, decode, encode_body
@@ -160,7 +161,10 @@ class ApiClient:
             and request.recover_conflict
             and _may_have_landed_before(response)
         ):
-            return request.recover_conflict()
+            try:
+                return request.recover_conflict()
+            except NotFoundException:
+                pass  # the attempt that may have landed did not: a genuine conflict
         if response.status == 404 and request.method == "DELETE" and request.returns is None:
             if _may_have_landed_before(response):  # an earlier attempt deleted it: done
                 return ApiResponse(204, response.headers, cast(T, None), b"")
@@ -349,9 +353,12 @@ def _timeout(timeout: RequestTimeout) -> Optional[urllib3.Timeout]:
     return urllib3.Timeout(connect=connect, read=read)
 
 
-def _decoded(request: Request[Any], lines: Iterator[bytes]) -> Iterator[Any]:
-    for line in lines:
-        yield decode(request.returns, line, functools.partial(_stream_error, line))
+def _decoded(request: Request[Any], lines: Generator[bytes, None, None]) -> Iterator[Any]:
+    try:
+        for line in lines:
+            yield decode(request.returns, line, functools.partial(_stream_error, line))
+    finally:
+        lines.close()  # a stream left early gives its connection back now
 
 
 def _error(

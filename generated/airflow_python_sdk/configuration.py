@@ -45,8 +45,9 @@ class Configuration:
     saw it. `retries=0` switches every retry off.
 
     Args:
-        host: The server's URL, with or without the API's base path (`http://host:8080`,
-            `http://host:8080/api/v1` and `http://host:8080/api/v2` all work).
+        host: The server's URL, with or without the API's base path: `http://host:8080` or
+            `http://host:8080/api/v2` for the Airflow 3 API, `http://host:8080/api/v1` for the
+            Airflow 2 one.
         username: User name: for HTTP Basic, or to log in where the API gives tokens.
         password: Its password.
         access_token: Bearer token, or a function returning a fresh one for each request;

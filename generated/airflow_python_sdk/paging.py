@@ -45,7 +45,8 @@ class Pages(Generic[Item]):
 
     Offset paging starts each page after the items received so far, so a server that caps the
     page size (Airflow: at 100, silently) neither skips nor repeats items; it stops at an empty
-    page or at the total. Cursor paging follows the cursors until the last page.
+    page or at the total. Cursor paging follows the cursors until the last page; an operation
+    that takes both pages by offset when the caller gives one.
     """
 
     def __init__(
@@ -63,9 +64,13 @@ class Pages(Generic[Item]):
         return getattr(page, self._paging.total) if self._paging.total else None
 
     def __iter__(self) -> Iterator[Item]:
-        if self._paging.cursor:
+        if self._by_cursors():
             return self._by_cursor()
         return self._by_offset()
+
+    def _by_cursors(self) -> bool:
+        """Cursor paging, unless the caller asked for an offset the operation also takes."""
+        return bool(self._paging.cursor) and not (self._paging.offset and self._offset())
 
     def _by_offset(self) -> Iterator[Item]:
         offset = self._offset()
@@ -89,7 +94,7 @@ class Pages(Generic[Item]):
 
     def _first_page(self) -> Tuple[List[Item], Any]:
         if self._first is None:
-            start = self._offset() if not self._paging.cursor else self._cursor()
+            start = self._cursor() if self._by_cursors() else self._offset()
             self._first = self._fetch(self._at(start))
         return self._first
 
@@ -99,6 +104,8 @@ class Pages(Generic[Item]):
 
     def _offset(self) -> int:
         name = str(self._paging.offset)
+        if not self._paging.offset:
+            return 0
         if name in self._request.query:
             return int(self._request.query[name] or 0)
         return int(getattr(self._request.body, name, None) or 0)
@@ -108,7 +115,7 @@ class Pages(Generic[Item]):
 
     def _at(self, position: Any) -> Request[Any]:
         """The request for the page at an offset or cursor (in the query, or the body)."""
-        name = str(self._paging.cursor or self._paging.offset)
+        name = str(self._paging.cursor if self._by_cursors() else self._paging.offset)
         if name in self._request.query or self._request.body is None:
             return self._request.replace(query={**self._request.query, name: position})
         return self._request.replace(body=with_fields(self._request.body, **{name: position}))

@@ -25,7 +25,7 @@ import logging
 import random
 import time
 from types import TracebackType
-from typing import Any, Dict, Iterator, Mapping, Optional
+from typing import Any, Dict, Generator, Mapping, Optional
 from urllib.parse import unquote, urlsplit
 
 import urllib3
@@ -218,7 +218,9 @@ class Transport:
         return response
 
     @staticmethod
-    def lines(response: urllib3.BaseHTTPResponse, method: str, url: str) -> Iterator[bytes]:
+    def lines(
+        response: urllib3.BaseHTTPResponse, method: str, url: str
+    ) -> Generator[bytes, None, None]:
         """The lines of a streamed answer as they arrive (without their line break).
 
         A connection that breaks (or times out) mid-stream raises ApiConnectionError; a last

@@ -52,16 +52,22 @@ def wait_for_line(
     last: Any = None
     quiet = max(30.0, 5 * poll_interval)  # a stream silent this long is given up for polling
     try:
-        for line in stream(min(quiet, max(deadline - time.monotonic(), 0.001))):
-            last = line
-            if _value(line, field) in until:
-                return fetch()
-            if time.monotonic() >= deadline:
-                raise _timed_out(field, _value(line, field), until, timeout, line)
+        lines = iter(stream(min(quiet, max(deadline - time.monotonic(), 0.001))))
+        try:
+            for line in lines:
+                last = line
+                if _value(line, field) in until or time.monotonic() >= deadline:
+                    break
+        finally:
+            getattr(lines, "close", lambda: None)()  # its connection is free for `fetch`
     except ApiException as error:
         gone = isinstance(error, (ApiConnectionError, NotFoundException)) or error.status == 405
         if not gone:
             raise
+    if last is not None and _value(last, field) in until:
+        return fetch()
+    if last is not None and time.monotonic() >= deadline:
+        raise _timed_out(field, _value(last, field), until, timeout, last)
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise _timed_out(field, None if last is None else _value(last, field), until, timeout, last)

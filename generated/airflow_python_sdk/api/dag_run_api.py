@@ -292,7 +292,7 @@ class DAGRunApi(Api):
             path_params={"dag_id": dag_id},
             body=dag_run,
             returns=DAGRun,
-            idempotent=dag_run.dag_run_id is not None,
+            idempotent=bool(dag_run.dag_run_id),
             recover_conflict=lambda: self.raw.get_dag_run(dag_id, str(dag_run.dag_run_id)),
         )
         return self._call(request, _request_timeout, _headers)

@@ -529,7 +529,7 @@ class DagRunApi(Api):
             path_params={"dag_id": dag_id},
             body=trigger_dag_run_post_body,
             returns=DAGRunResponse,
-            idempotent=trigger_dag_run_post_body.dag_run_id is not None,
+            idempotent=bool(trigger_dag_run_post_body.dag_run_id),
             recover_conflict=lambda: self.raw.get_dag_run(
                 dag_id, str(trigger_dag_run_post_body.dag_run_id)
             ),
@@ -623,6 +623,7 @@ class DagRunApiPages(View[DagRunApi]):
         DagRunApi.get_dag_runs,
         lambda page: page.dag_runs,
         total="total_entries",
+        offset="offset",
         cursor="cursor",
         next_cursor="next_cursor",
     )
