@@ -41,7 +41,15 @@ from .configuration import Configuration, check_header_safe
 from .exceptions import ApiDecodeError, ApiException, NotFoundException, exception_class
 from .paging import Pages, Paging
 from .transport import RETRY_STATUSES, RetryPolicy, Transport
-from .wire import ApiResponse, Request, build_path, build_query, decode, encode_body
+from .wire import (
+    PLAIN_JSON,
+    ApiResponse,
+    Request,
+    build_path,
+    build_query,
+    decode,
+    encode_body,
+)
 
 if sys.version_info >= (3, 10):
     from typing import Concatenate, ParamSpec
@@ -142,8 +150,10 @@ class ApiClient:
         *,
         timeout: RequestTimeout = None,
         headers: RequestHeaders = None,
+        plain: bool = False,
     ) -> ApiResponse[T]:
-        """Send a request below `base_path` and decode its answer.
+        """Send a request below `base_path` and decode its answer into its model (with `plain`,
+        into plain JSON values: no model, nor pydantic, is imported).
 
         Errors raise an `ApiException` subclass; a streamed answer's data is an iterator over
         its decoded lines.
@@ -170,12 +180,13 @@ class ApiClient:
                 return ApiResponse(204, response.headers, cast(T, None), b"")
         if not 200 <= response.status < 300:
             raise _error(response, request.method, url)
+        returns = PLAIN_JSON if plain else request.returns
         if request.stream:
             lines = self._transport.lines(response, request.method, url)
-            data = cast(T, _decoded(request, lines))
+            data = cast(T, _decoded(returns, lines))
             return ApiResponse(response.status, response.headers, data, b"")
         failed = functools.partial(_decode_error, response, request.method, url)
-        data = decode(request.returns, response.data, failed)
+        data = decode(returns, response.data, failed)
         return ApiResponse(response.status, response.headers, data, response.data)
 
     def _exchange(
@@ -353,10 +364,10 @@ def _timeout(timeout: RequestTimeout) -> Optional[urllib3.Timeout]:
     return urllib3.Timeout(connect=connect, read=read)
 
 
-def _decoded(request: Request[Any], lines: Generator[bytes, None, None]) -> Iterator[Any]:
+def _decoded(returns: Any, lines: Generator[bytes, None, None]) -> Iterator[Any]:
     try:
         for line in lines:
-            yield decode(request.returns, line, functools.partial(_stream_error, line))
+            yield decode(returns, line, functools.partial(_stream_error, line))
     finally:
         lines.close()  # a stream left early gives its connection back now
 

@@ -468,7 +468,7 @@ def _run(
             return EXIT_OK
         if getattr(parsed, "wait", False):
             return _wait(api, command, table, arguments, parsed, prog, out)
-        answer = getattr(api, command.operation)(**arguments)
+        answer = getattr(_plain(api), command.operation)(**arguments)
         if command.streams:
             for line in answer:
                 out.line(line)
@@ -554,6 +554,17 @@ def _api(command: Command, package: str, config: Configuration) -> Any:
     module, name = command.api
     api_class: Callable[[ApiClient], Api] = getattr(import_module(module, package), name)
     return api_class(ApiClient(config))
+
+
+def _plain(api: Api) -> Api:
+    """The API answering plain JSON values: printing them needs no model, nor pydantic."""
+
+    def plain(request: Any, timeout: Any, headers: Any) -> Any:
+        return api.api_client.send(
+            request, api.base_path, timeout=timeout, headers=headers, plain=True
+        ).data
+
+    return api._answering(plain)
 
 
 def _log_requests(prog: str) -> None:
@@ -684,10 +695,13 @@ class _Output:
 
 
 def _to_json(value: Any) -> str:
-    """A model as its `to_json()` (datetimes in RFC 3339); anything else through pydantic."""
+    """A model as its `to_json()` (datetimes in RFC 3339), plain JSON values as they came;
+    anything else through pydantic."""
     to_json = getattr(value, "to_json", None)
     if callable(to_json):
         return str(to_json())
+    if value is None or isinstance(value, (dict, list, str, int, float)):
+        return json.dumps(value, ensure_ascii=False)
     from .wire import adapter
 
     return adapter(type(value)).dump_json(value).decode()

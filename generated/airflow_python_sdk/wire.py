@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import json
+from importlib import import_module
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -65,6 +67,27 @@ class ApiResponse(Generic[T]):
         return f"ApiResponse(status={self.status}, data={self.data!r})"
 
 
+class ModelRef:
+    """A model named by its module (relative to `package`), imported only when an answer is
+    decoded into it: importing an API, or calling it for plain JSON, never imports pydantic."""
+
+    __slots__ = ("package", "module", "name")
+
+    def __init__(self, package: Optional[str], module: str, name: str) -> None:
+        self.package = package
+        self.module = module
+        self.name = name
+
+    def load(self) -> Any:
+        """The model class (or type alias)."""
+        return _load(self.package, self.module, self.name)
+
+
+@functools.lru_cache(maxsize=None)
+def _load(package: Optional[str], module: str, name: str) -> Any:
+    return getattr(import_module(module, package), name)
+
+
 class Request(Generic[T]):
     """What an operation sends, and what its answer decodes into.
 
@@ -74,7 +97,7 @@ class Request(Generic[T]):
         path_params: The values of the path template's `{names}`.
         query: Query parameters (`None` values are left out, lists repeat the name).
         body: A model instance sent as JSON (only the fields that are set).
-        returns: The model (or type) the answer decodes into; None for no content.
+        returns: The model (a `ModelRef`, or a type) the answer decodes into; None for none.
         idempotent: Safe to repeat although the method is not (e.g. a POST that only reads).
         recover_conflict: When a retried request meets 409, fetches what the first attempt
             (which did land) made. Likewise a retried DELETE that meets 404 after an attempt
@@ -252,6 +275,10 @@ def with_fields(model: M, **changes: Any) -> M:
     return dataclasses.replace(model, **changes)  # type: ignore[type-var]
 
 
+PLAIN_JSON = object()
+"""What `decode` takes to read an answer as plain JSON values (dicts, lists, ...): no model."""
+
+
 def decode(returns: Any, body: bytes, error: Callable[[str, str], ApiDecodeError]) -> Any:
     """Decode an answer's body into `returns`, straight from the bytes.
 
@@ -259,6 +286,10 @@ def decode(returns: Any, body: bytes, error: Callable[[str, str], ApiDecodeError
     """
     if returns is None:
         return None
+    if returns is PLAIN_JSON:
+        return json.loads(body) if body else None
+    if isinstance(returns, ModelRef):
+        returns = returns.load()
     try:
         return adapter(returns).validate_json(body)
     except ValueError as failure:

@@ -14,7 +14,7 @@ from ..api_client import (
     raw_response,
 )
 from ..waiting import wait_until
-from ..wire import Request, with_fields
+from ..wire import ModelRef, Request, with_fields
 
 if TYPE_CHECKING:
     import datetime
@@ -68,14 +68,12 @@ class DAGRunApi(Api):
             dag_run_id: The DAG run ID. A run id containing `/` cannot be addressed: the server decodes `%2F` before routing.
             clear_dag_run: ClearDagRun
         """
-        from ..model.clear_dag_run_result import ClearDagRunResult
-
         request: Request[ClearDagRunResult] = Request(
             "POST",
             "/dags/{dag_id}/dagRuns/{dag_run_id}/clear",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
             body=clear_dag_run,
-            returns=ClearDagRunResult,
+            returns=ModelRef(__package__, "..model.clear_dag_run_result", "ClearDagRunResult"),
         )
         return self._call(request, _request_timeout, _headers)
 
@@ -116,14 +114,12 @@ class DAGRunApi(Api):
             dag_run_id: The DAG run ID. A run id containing `/` cannot be addressed: the server decodes `%2F` before routing.
             fields: Return only these fields of each run (repeat the parameter for several).
         """
-        from ..model.dag_run import DAGRun
-
         request: Request[DAGRun] = Request(
             "GET",
             "/dags/{dag_id}/dagRuns/{dag_run_id}",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
             query={"fields": fields},
-            returns=DAGRun,
+            returns=ModelRef(__package__, "..model.dag_run", "DAGRun"),
         )
         return self._call(request, _request_timeout, _headers)
 
@@ -188,8 +184,6 @@ class DAGRunApi(Api):
             order_by: The field to order by; prefix with `-` for descending. One of id, state, dag_id, execution_date, dag_run_id, start_date, end_date, updated_at, external_trigger, conf.
             fields: Return only these fields of each run (repeat the parameter for several).
         """
-        from ..model.dag_run_collection import DAGRunCollection
-
         request: Request[DAGRunCollection] = Request(
             "GET",
             "/dags/{dag_id}/dagRuns",
@@ -209,7 +203,7 @@ class DAGRunApi(Api):
                 "order_by": order_by,
                 "fields": fields,
             },
-            returns=DAGRunCollection,
+            returns=ModelRef(__package__, "..model.dag_run_collection", "DAGRunCollection"),
         )
         return self._call(request, _request_timeout, _headers)
 
@@ -228,13 +222,11 @@ class DAGRunApi(Api):
         Args:
             list_dag_runs_form: ListDagRunsForm
         """
-        from ..model.dag_run_collection import DAGRunCollection
-
         request: Request[DAGRunCollection] = Request(
             "POST",
             "/dags/~/dagRuns/list",
             body=list_dag_runs_form,
-            returns=DAGRunCollection,
+            returns=ModelRef(__package__, "..model.dag_run_collection", "DAGRunCollection"),
             idempotent=True,
         )
         return self._call(request, _request_timeout, _headers)
@@ -255,13 +247,13 @@ class DAGRunApi(Api):
             dag_id: The DAG ID (`~` for every DAG where the endpoint allows it).
             dag_run_id: The DAG run ID. A run id containing `/` cannot be addressed: the server decodes `%2F` before routing.
         """
-        from ..model.dataset_event_collection import DatasetEventCollection
-
         request: Request[DatasetEventCollection] = Request(
             "GET",
             "/dags/{dag_id}/dagRuns/{dag_run_id}/upstreamDatasetEvents",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
-            returns=DatasetEventCollection,
+            returns=ModelRef(
+                __package__, "..model.dataset_event_collection", "DatasetEventCollection"
+            ),
         )
         return self._call(request, _request_timeout, _headers)
 
@@ -284,14 +276,12 @@ class DAGRunApi(Api):
             dag_id: The DAG ID (`~` for every DAG where the endpoint allows it).
             dag_run: DAGRun
         """
-        from ..model.dag_run import DAGRun
-
         request: Request[DAGRun] = Request(
             "POST",
             "/dags/{dag_id}/dagRuns",
             path_params={"dag_id": dag_id},
             body=dag_run,
-            returns=DAGRun,
+            returns=ModelRef(__package__, "..model.dag_run", "DAGRun"),
             idempotent=bool(dag_run.dag_run_id),
             recover_conflict=lambda: self.raw.get_dag_run(dag_id, str(dag_run.dag_run_id)),
         )
@@ -339,14 +329,12 @@ class DAGRunApi(Api):
             dag_run_id: The DAG run ID. A run id containing `/` cannot be addressed: the server decodes `%2F` before routing.
             set_dag_run_note: SetDagRunNote
         """
-        from ..model.dag_run import DAGRun
-
         request: Request[DAGRun] = Request(
             "PATCH",
             "/dags/{dag_id}/dagRuns/{dag_run_id}/setNote",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
             body=set_dag_run_note,
-            returns=DAGRun,
+            returns=ModelRef(__package__, "..model.dag_run", "DAGRun"),
             idempotent=True,
         )
         return self._call(request, _request_timeout, _headers)
@@ -369,14 +357,12 @@ class DAGRunApi(Api):
             dag_run_id: The DAG run ID. A run id containing `/` cannot be addressed: the server decodes `%2F` before routing.
             update_dag_run_state: UpdateDagRunState
         """
-        from ..model.dag_run import DAGRun
-
         request: Request[DAGRun] = Request(
             "PATCH",
             "/dags/{dag_id}/dagRuns/{dag_run_id}",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
             body=update_dag_run_state,
-            returns=DAGRun,
+            returns=ModelRef(__package__, "..model.dag_run", "DAGRun"),
             idempotent=True,
         )
         return self._call(request, _request_timeout, _headers)

@@ -13,7 +13,7 @@ from ...api_client import (
     raw_response,
 )
 from ...waiting import wait_for_line
-from ...wire import Request, iso_date
+from ...wire import ModelRef, Request, iso_date
 
 if TYPE_CHECKING:
     import datetime
@@ -70,14 +70,12 @@ class DagRunApi(Api):
             dag_id: dag_id
             bulk_body_bulk_dag_run_body: BulkBodyBulkDAGRunBody
         """
-        from ..models.bulk_response import BulkResponse
-
         request: Request[BulkResponse] = Request(
             "PATCH",
             "/dags/{dag_id}/dagRuns",
             path_params={"dag_id": dag_id},
             body=bulk_body_bulk_dag_run_body,
-            returns=BulkResponse,
+            returns=ModelRef(__package__, "..models.bulk_response", "BulkResponse"),
             token_url="/auth/token",
         )
         return self._call(request, _request_timeout, _headers)
@@ -100,14 +98,12 @@ class DagRunApi(Api):
             dag_run_id: The run id. Percent-encode it with nothing left safe (`+` is a literal plus, a space is `%20`). A run id containing `/` cannot be addressed.
             dag_run_clear_body: DAGRunClearBody
         """
-        from ..models.response_clear_dag_run import ResponseClearDagRun
-
         request: Request[ResponseClearDagRun] = Request(
             "POST",
             "/dags/{dag_id}/dagRuns/{dag_run_id}/clear",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
             body=dag_run_clear_body,
-            returns=ResponseClearDagRun,
+            returns=ModelRef(__package__, "..models.response_clear_dag_run", "ResponseClearDagRun"),
             token_url="/auth/token",
         )
         return self._call(request, _request_timeout, _headers)
@@ -128,14 +124,14 @@ class DagRunApi(Api):
             dag_id: dag_id
             clear_partitions_body: ClearPartitionsBody
         """
-        from ..models.clear_partitions_response import ClearPartitionsResponse
-
         request: Request[ClearPartitionsResponse] = Request(
             "POST",
             "/dags/{dag_id}/clearPartitions",
             path_params={"dag_id": dag_id},
             body=clear_partitions_body,
-            returns=ClearPartitionsResponse,
+            returns=ModelRef(
+                __package__, "..models.clear_partitions_response", "ClearPartitionsResponse"
+            ),
             token_url="/auth/token",
         )
         return self._call(request, _request_timeout, _headers)
@@ -156,14 +152,14 @@ class DagRunApi(Api):
             dag_id: dag_id
             bulk_dag_run_clear_body: BulkDAGRunClearBody
         """
-        from ..models.response_clear_dag_runs import ResponseClearDagRuns
-
         request: Request[ResponseClearDagRuns] = Request(
             "POST",
             "/dags/{dag_id}/clearDagRuns",
             path_params={"dag_id": dag_id},
             body=bulk_dag_run_clear_body,
-            returns=ResponseClearDagRuns,
+            returns=ModelRef(
+                __package__, "..models.response_clear_dag_runs", "ResponseClearDagRuns"
+            ),
             token_url="/auth/token",
         )
         return self._call(request, _request_timeout, _headers)
@@ -206,13 +202,11 @@ class DagRunApi(Api):
             dag_id: dag_id
             dag_run_id: The run id. Percent-encode it with nothing left safe (`+` is a literal plus, a space is `%20`). A run id containing `/` cannot be addressed.
         """
-        from ..models.dag_run_response import DAGRunResponse
-
         request: Request[DAGRunResponse] = Request(
             "GET",
             "/dags/{dag_id}/dagRuns/{dag_run_id}",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
-            returns=DAGRunResponse,
+            returns=ModelRef(__package__, "..models.dag_run_response", "DAGRunResponse"),
             token_url="/auth/token",
         )
         return self._call(request, _request_timeout, _headers)
@@ -358,8 +352,6 @@ class DagRunApi(Api):
             partition_key_prefix_pattern: Case-sensitive, index-friendly prefix match. Here `|` is matched literally, not as OR. See \"Filtering with pattern parameters\".
             consuming_asset_pattern: Case-insensitive substring match against the consuming asset name or URI. Unlike the wildcard `*_pattern` parameters, `%` and `_` are matched literally, `|` is not an OR separator, and `~` does not match everything.
         """
-        from ..models.dag_run_collection_response import DAGRunCollectionResponse
-
         request: Request[DAGRunCollectionResponse] = Request(
             "GET",
             "/dags/{dag_id}/dagRuns",
@@ -410,7 +402,9 @@ class DagRunApi(Api):
                 "partition_key_prefix_pattern": partition_key_prefix_pattern,
                 "consuming_asset_pattern": consuming_asset_pattern,
             },
-            returns=DAGRunCollectionResponse,
+            returns=ModelRef(
+                __package__, "..models.dag_run_collection_response", "DAGRunCollectionResponse"
+            ),
             token_url="/auth/token",
         )
         return self._call(request, _request_timeout, _headers)
@@ -431,14 +425,14 @@ class DagRunApi(Api):
             dag_id: dag_id
             dag_runs_batch_body: DAGRunsBatchBody
         """
-        from ..models.dag_run_collection_response import DAGRunCollectionResponse
-
         request: Request[DAGRunCollectionResponse] = Request(
             "POST",
             "/dags/{dag_id}/dagRuns/list",
             path_params={"dag_id": dag_id},
             body=dag_runs_batch_body,
-            returns=DAGRunCollectionResponse,
+            returns=ModelRef(
+                __package__, "..models.dag_run_collection_response", "DAGRunCollectionResponse"
+            ),
             idempotent=True,
             token_url="/auth/token",
         )
@@ -460,13 +454,15 @@ class DagRunApi(Api):
             dag_id: dag_id
             dag_run_id: The run id. Percent-encode it with nothing left safe (`+` is a literal plus, a space is `%20`). A run id containing `/` cannot be addressed.
         """
-        from ..models.asset_event_collection_response import AssetEventCollectionResponse
-
         request: Request[AssetEventCollectionResponse] = Request(
             "GET",
             "/dags/{dag_id}/dagRuns/{dag_run_id}/upstreamAssetEvents",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
-            returns=AssetEventCollectionResponse,
+            returns=ModelRef(
+                __package__,
+                "..models.asset_event_collection_response",
+                "AssetEventCollectionResponse",
+            ),
             token_url="/auth/token",
         )
         return self._call(request, _request_timeout, _headers)
@@ -491,15 +487,13 @@ class DagRunApi(Api):
             dag_run_patch_body: DAGRunPatchBody
             update_mask: Apply only these body fields (`state`, `note`); repeat the parameter for several (`update_mask=state&update_mask=note`). An unknown name applies nothing and still answers 200. The body is validated in full either way.
         """
-        from ..models.dag_run_response import DAGRunResponse
-
         request: Request[DAGRunResponse] = Request(
             "PATCH",
             "/dags/{dag_id}/dagRuns/{dag_run_id}",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
             query={"update_mask": update_mask},
             body=dag_run_patch_body,
-            returns=DAGRunResponse,
+            returns=ModelRef(__package__, "..models.dag_run_response", "DAGRunResponse"),
             idempotent=True,
             token_url="/auth/token",
         )
@@ -521,14 +515,12 @@ class DagRunApi(Api):
             dag_id: dag_id
             trigger_dag_run_post_body: TriggerDAGRunPostBody
         """
-        from ..models.dag_run_response import DAGRunResponse
-
         request: Request[DAGRunResponse] = Request(
             "POST",
             "/dags/{dag_id}/dagRuns",
             path_params={"dag_id": dag_id},
             body=trigger_dag_run_post_body,
-            returns=DAGRunResponse,
+            returns=ModelRef(__package__, "..models.dag_run_response", "DAGRunResponse"),
             idempotent=bool(trigger_dag_run_post_body.dag_run_id),
             recover_conflict=lambda: self.raw.get_dag_run(
                 dag_id, str(trigger_dag_run_post_body.dag_run_id)
@@ -574,14 +566,12 @@ class DagRunApi(Api):
             interval: Seconds to wait between dag run state checks
             result: Collect result XCom from task. Can be set multiple times. If unset, return value of the return task as specified in the dag (in present) is returned by default. Task ids without a return value are left out of `results`.
         """
-        from ..models.dag_run_wait_line import DAGRunWaitLine
-
         request: Request[Iterator[DAGRunWaitLine]] = Request(
             "GET",
             "/dags/{dag_id}/dagRuns/{dag_run_id}/wait",
             path_params={"dag_id": dag_id, "dag_run_id": dag_run_id},
             query={"interval": interval, "result": result},
-            returns=DAGRunWaitLine,
+            returns=ModelRef(__package__, "..models.dag_run_wait_line", "DAGRunWaitLine"),
             stream=True,
             token_url="/auth/token",
         )
