@@ -132,16 +132,30 @@ def test_vendored_copy_works_without_the_real_package(tmp_path: Path, mock) -> N
             created = api.post_dag_run("example_sdk_dag", DAGRun(dag_run_id="vendored"))
             fetched = api.get_dag_run("example_sdk_dag", "vendored")
             pages = list(api.paginate.get_dag_runs("example_sdk_dag"))
+        from myservice._vendor.dagruns.v2 import DagRunApi
+
+        root = sys.argv[1].rsplit("/api/v1", 1)[0]
+        with ApiClient(Configuration(host=root, username="admin", password="admin")) as client:
+            v2_runs = DagRunApi(client).get_dag_runs("example_sdk_dag", limit=1)
         print(created.dag_run_id, fetched.state, [run.dag_run_id for run in pages])
+        print(type(v2_runs).__module__, v2_runs.total_entries > 0)
         print(sorted({m.split(".")[0] for m in sys.modules if "dagruns" in m or "airflow" in m}))
         """,
         mock.url,
         cwd=tmp_path,
     )
-    first, second = printed.splitlines()
+    first, v2, last = printed.splitlines()
     assert first == "vendored queued ['vendored']"
-    assert second == "['myservice']"
-    assert [r.method for r in mock.requests] == ["POST", "GET", "GET"]
+    assert v2 == "myservice._vendor.dagruns.v2.models.dag_run_collection_response True"
+    assert last == "['myservice']"
+    methods = [(r.method, r.path.split("/")[1]) for r in mock.requests]
+    assert methods == [
+        ("POST", "api"),
+        ("GET", "api"),
+        ("GET", "api"),
+        ("POST", "auth"),
+        ("GET", "api"),
+    ]
 
 
 def test_wheel_ships_the_package_with_py_typed(tmp_path: Path) -> None:
