@@ -34,8 +34,6 @@ class Model:
     is not this: it leaves out unset, null and read-only fields.
     """
 
-    __slots__ = ()
-
     def to_dict(self) -> Dict[str, Any]:
         """Every field as a dict (nested models as dicts too)."""
         data: Dict[str, Any] = adapter(type(self)).dump_python(self)

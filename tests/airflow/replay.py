@@ -21,10 +21,16 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import re
 import sys
 import urllib.parse
 from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if os.path.dirname(HERE) not in sys.path:
+    sys.path.append(os.path.dirname(HERE))  # tests/: the shared airflow_tier.py
+from airflow_tier import parse_only  # noqa: E402
 
 RECORDED_PORTS = {"28080": "url", "28081": "strict_url"}
 IGNORED_HEADERS = {"date", "content-length"}
@@ -155,16 +161,6 @@ def compare(ex: Exchange, status_line: str, headers: list, body: str, mapping: d
             + body.strip("\n").replace("\n", pad)
         )
     return problems
-
-
-def parse_only(spec: str | None):
-    if not spec:
-        return None
-    wanted = set()
-    for part in spec.split(","):
-        lo, _, hi = part.partition("-")
-        wanted.update(range(int(lo), int(hi or lo) + 1))
-    return wanted
 
 
 def main(argv=None) -> int:

@@ -58,6 +58,10 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+if os.path.dirname(HERE) not in sys.path:
+    sys.path.append(os.path.dirname(HERE))  # tests/: the shared airflow_tier.py
+from airflow_tier import parse_only  # noqa: E402
+
 DEFAULT_TRANSCRIPTS = os.path.normpath(
     os.path.join(
         HERE, "..", "..", "..", "shared", "reference", "airflow-3.3-dagruns-transcripts.md"
@@ -1049,16 +1053,6 @@ def format_result(r: Result) -> str:
     for d in r.details:
         extra.append("    " + d.replace("\n", "\n    "))
     return "\n".join([line] + extra)
-
-
-def parse_only(spec: str | None):
-    if not spec:
-        return None
-    wanted = set()
-    for part in spec.split(","):
-        lo, _, hi = part.partition("-")
-        wanted.update(range(int(lo), int(hi or lo) + 1))
-    return wanted
 
 
 def main(argv=None) -> int:
