@@ -297,11 +297,11 @@ def test_short_token_lifetime_and_leeway(v2: V2, mock: MockAirflow) -> None:
     assert v2("GET", path, token=token).status == 200  # 246
     mock.advance_clock(12.1)
     detail(v2("GET", path, token=token), 401, "Token Expired")  # 247
-    mock.set_token_lifetime(1)
-    mock.set_jwt_leeway(0)  # real time: a 1-s token with no leeway is gone within 2 s
+    mock.set_token_lifetime(2)
+    mock.set_jwt_leeway(0)  # real time: a 2-s token (iat in whole seconds) is gone within 3 s
     token = v2.login(ADMIN)
     assert v2("GET", path, token=token).status == 200
-    deadline = time.monotonic() + 3
+    deadline = time.monotonic() + 4
     while v2("GET", path, token=token).status == 200 and time.monotonic() < deadline:
         time.sleep(0.1)
     detail(v2("GET", path, token=token), 401, "Token Expired")

@@ -92,11 +92,13 @@ def test_host_with_or_without_the_base_path(
 
 @pytest.mark.mock_only
 def test_a_short_token_is_renewed_before_it_expires(new_v2_api: MakeApi, mock: MockAirflow) -> None:
-    mock.set_token_lifetime(1)
+    mock.set_token_lifetime(3)
     mock.set_jwt_leeway(0)
     api = new_v2_api()
     api.get_dag_runs(DAG, limit=1)
-    time.sleep(1.0)  # the token is renewed a tenth of its lifetime before exp
+    # The token is renewed a tenth of its lifetime before exp: by 2.7 s after it was issued at
+    # the latest, since iat is a whole second (up to 1 s before the issue).
+    time.sleep(2.8)
 
     api.get_dag_runs(DAG, limit=1)
 
