@@ -373,24 +373,15 @@ def _decoded(returns: Any, lines: Generator[bytes, None, None]) -> Iterator[Any]
 
 
 def _error(
-    response: urllib3.BaseHTTPResponse, method: str, url: str, title: Optional[str] = None
+    response: urllib3.BaseHTTPResponse,
+    method: str,
+    url: str,
+    title: Optional[str] = None,
+    detail: Optional[str] = None,
+    kind: Optional[Type[ApiException]] = None,
 ) -> ApiException:
-    error = exception_class(response.status)(
-        response.status,
-        response.reason,
-        method=method,
-        url=url,
-        headers=response.headers,
-        body=response.data,
-        title=title,
-    )
-    return error
-
-
-def _decode_error(
-    response: urllib3.BaseHTTPResponse, method: str, url: str, title: str, detail: str
-) -> ApiDecodeError:
-    return ApiDecodeError(
+    """The exception for an answer: by its status, or `kind` (a 2xx that did not decode)."""
+    return (kind or exception_class(response.status))(
         response.status,
         response.reason,
         method=method,
@@ -400,6 +391,12 @@ def _decode_error(
         title=title,
         detail=detail,
     )
+
+
+def _decode_error(
+    response: urllib3.BaseHTTPResponse, method: str, url: str, title: str, detail: str
+) -> ApiDecodeError:
+    return cast(ApiDecodeError, _error(response, method, url, title, detail, ApiDecodeError))
 
 
 def _stream_error(line: bytes, title: str, detail: str) -> ApiDecodeError:
