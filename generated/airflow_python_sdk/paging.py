@@ -45,8 +45,8 @@ class Pages(Generic[Item]):
 
     Offset paging starts each page after the items received so far, so a server that caps the
     page size (Airflow: at 100, silently) neither skips nor repeats items; it stops at an empty
-    page or at the total. Cursor paging follows the cursors until the last page; an operation
-    that takes both pages by offset when the caller gives one.
+    page or at the total. Cursor paging follows the cursors until the last page; where an
+    operation takes both, an offset the caller gives means offset paging.
     """
 
     def __init__(
@@ -60,8 +60,7 @@ class Pages(Generic[Item]):
     @property
     def total(self) -> Optional[int]:
         """How many items match in all, as the server reported it (fetches the first page)."""
-        page = self._first_page()[1]
-        return getattr(page, self._paging.total) if self._paging.total else None
+        return self._total(self._first_page()[1])
 
     def __iter__(self) -> Iterator[Item]:
         if self._by_cursors():
@@ -78,7 +77,7 @@ class Pages(Generic[Item]):
         while True:
             yield from items
             offset += len(items)
-            total = getattr(page, self._paging.total) if self._paging.total else None
+            total = self._total(page)
             if not items or (total is not None and offset >= total):
                 return
             items, page = self._fetch(self._at(offset))
@@ -101,6 +100,9 @@ class Pages(Generic[Item]):
     def _fetch(self, request: Request[Any]) -> Tuple[List[Item], Any]:
         page = self._fetch_page(request)
         return list(self._paging.items(page) or ()), page
+
+    def _total(self, page: Any) -> Optional[int]:
+        return getattr(page, self._paging.total) if self._paging.total else None
 
     def _offset(self) -> int:
         name = str(self._paging.offset)
